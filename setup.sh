@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole set-up on a fresh Debian 12 machine, as root: dependencies,
+# build, install. Idempotent; fast when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config
+  nlohmann-json3-dev libseccomp-dev libcap-dev libcli11-dev libfmt-dev
+  libgtest-dev libgmock-dev
+  # tests and benchmarks
+  busybox-static crun runc podman jq iproute2 util-linux uidmap time
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build
+cmake --install build --prefix /usr/local >/dev/null
+echo "setup: installed $(command -v berth-runtime)"

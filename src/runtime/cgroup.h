@@ -1,0 +1,60 @@
+// A container's cgroup, whatever the host's layout: cgroup v1 (one directory
+// per mounted controller hierarchy), v2 (the unified tree), or hybrid (v1
+// controllers with some on the cgroup2 mount, as these machines boot).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "base/result.h"
+#include "oci/runtime_spec.h"
+
+namespace berth::runtime {
+
+struct CgroupStats {
+  uint64_t cpu_usage_total_ns = 0, cpu_usage_user_ns = 0, cpu_usage_kernel_ns = 0;
+  uint64_t cpu_periods = 0, cpu_throttled_periods = 0, cpu_throttled_time_ns = 0;
+  uint64_t memory_usage = 0, memory_limit = 0, memory_max_usage = 0, memory_failcnt = 0;
+  uint64_t swap_usage = 0, swap_limit = 0;
+  uint64_t pids_current = 0, pids_limit = 0;
+  // runc's `events --stats` JSON shape ("data": {"cpu":…, "memory":…, "pids":…}).
+  nlohmann::json to_json() const;
+};
+
+class Cgroup {
+ public:
+  virtual ~Cgroup() = default;
+
+  // Creates the container's cgroup(s) for `cgroups_path` (spec linux.cgroupsPath:
+  // "/a/b" below each hierarchy's root, "a/b" below the runtime's own cgroup;
+  // empty means "/berth/<container_id>"; ".." and the systemd "slice:prefix:name"
+  // form are rejected) and applies `resources` (may be null). Detects the
+  // layout (v1, v2, hybrid) once; the object keeps it. When resources.devices
+  // is non-empty, runc's default device allow list is appended to it.
+  // On error nothing is left behind.
+  static Result<std::unique_ptr<Cgroup>> create(const std::string& cgroups_path, const std::string& container_id,
+                                                const oci::Resources* resources);
+  // Re-opens a cgroup from what to_state() saved (no layout detection).
+  static Result<std::unique_ptr<Cgroup>> from_state(const nlohmann::json& saved);
+
+  // {"layout":"v2","mount":..,"dir":..} or {"layout":"v1"|"hybrid","dirs":{controller:dir},
+  //  "mounts":{controller:mount}[,"unified_dir":..,"unified_mount":..]}
+  virtual nlohmann::json to_state() const = 0;
+  virtual Status add_process(pid_t pid) = 0;
+  virtual Status update(const oci::Resources& resources) = 0;
+  virtual Status freeze() = 0;
+  virtual Status thaw() = 0;
+  virtual Result<bool> frozen() const = 0;
+  virtual Result<std::vector<pid_t>> processes() const = 0;  // every pid, recursively
+  virtual Result<CgroupStats> stats() const = 0;
+  // Removes the directories (processes must be gone); tolerant of ENOENT.
+  virtual Status destroy() = 0;
+};
+
+}  // namespace berth::runtime

@@ -1,0 +1,28 @@
+// The container's terminal: a pty from the container's own devpts, whose
+// master goes to the caller over --console-socket and whose slave becomes
+// the process's stdio and controlling terminal.
+#pragma once
+
+#include <optional>
+
+#include "base/result.h"
+#include "base/unique_fd.h"
+#include "oci/runtime_spec.h"
+
+namespace berth::runtime {
+
+struct Pty {
+  UniqueFd master;
+  UniqueFd slave;
+};
+
+// Opens ptmx inside root_fd (the container's /dev/pts/ptmx, or /dev/ptmx) and its peer.
+Result<Pty> open_pty_in_root(int root_fd, const std::optional<oci::ConsoleSize>& size);
+
+// Sends the master over the console socket, as runc does (payload: the pty name).
+Status send_console_master(int console_socket_fd, int master_fd);
+
+// setsid, make the slave the controlling terminal, dup it onto 0, 1 and 2.
+Status become_terminal_session(int slave_fd);
+
+}  // namespace berth::runtime

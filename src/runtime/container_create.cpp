@@ -1,0 +1,227 @@
+#include "runtime/container_create.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+#include <memory>
+
+#include "base/fd_passing.h"
+#include "base/file_io.h"
+#include "runtime/cgroup.h"
+#include "runtime/container_init.h"
+#include "runtime/hooks.h"
+#include "runtime/namespaces.h"
+#include "runtime/process_setup.h"
+#include "runtime/seccomp.h"
+#include "runtime/state_json.h"
+#include "runtime/sync_channel.h"
+
+namespace berth::runtime {
+
+namespace {
+
+constexpr std::string_view init_peer = "container init";
+
+Result<std::string> absolute_path(const std::string& path) {
+  char resolved[PATH_MAX];
+  if (!::realpath(path.c_str(), resolved)) return fail_errno(errno, "resolve {}", path);
+  return std::string(resolved);
+}
+
+// Undoes a half-made container unless dismissed: kills the init, removes the
+// cgroup and the state directory.
+class CreateRollback {
+ public:
+  CreateRollback(const StateStore& store, std::string id) : store_(store), id_(std::move(id)) {}
+  ~CreateRollback() {
+    if (dismissed_) return;
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
+    if (cgroup_) (void)cgroup_->destroy();
+    (void)store_.remove(id_);
+  }
+  void set_pid(pid_t pid) { pid_ = pid; }
+  void set_cgroup(Cgroup* cgroup) { cgroup_ = cgroup; }
+  void dismiss() { dismissed_ = true; }
+
+ private:
+  const StateStore& store_;
+  std::string id_;
+  pid_t pid_ = 0;
+  Cgroup* cgroup_ = nullptr;
+  bool dismissed_ = false;
+};
+
+// fork() with namespace flags: clone3 with no stack runs the child on a copy
+// of our stack, like fork, but creates the namespaces in the same step.
+pid_t clone_with_namespaces(int flags) {
+  clone_args args{};
+  args.flags = static_cast<uint64_t>(flags);
+  args.exit_signal = SIGCHLD;
+  return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+}
+
+// The outcome of the init's failure, with its own words when it sent some.
+Error init_failure(Error error, pid_t pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, WNOHANG) == pid && WIFSIGNALED(status))
+    error.message += fmt::format(" (killed by signal {})", WTERMSIG(status));
+  return error;
+}
+
+}  // namespace
+
+Status write_pid_file(const std::string& path, pid_t pid) {
+  if (path.empty()) return {};
+  return write_file_atomic(path, std::to_string(pid), 0644);
+}
+
+Result<ContainerState> create_container(const StateStore& store, const CreateOptions& options) {
+  BERTH_ASSIGN(std::string bundle, absolute_path(options.bundle.empty() ? "." : options.bundle));
+  auto config_text = read_file(bundle + "/config.json");
+  if (!config_text) return with_context(std::move(config_text), "load config");
+  auto parsed = oci::parse_spec(*config_text);
+  if (!parsed) return with_context(std::move(parsed), "config.json");
+  auto spec = std::make_unique<oci::Spec>(std::move(*parsed));
+  if (!spec->process) return fail("config.json: process: is required to create a container");
+  if (spec->linux.seccomp) {
+    auto valid = validate_seccomp(*spec->linux.seccomp);
+    if (!valid) return with_context(std::move(valid), "config.json");
+  }
+  std::string rootfs_path = spec->root.path[0] == '/' ? spec->root.path : bundle + "/" + spec->root.path;
+  BERTH_ASSIGN(std::string rootfs, absolute_path(rootfs_path));
+  BERTH_ASSIGN(NamespacePlan plan, plan_namespaces(spec->linux));
+
+  BERTH_TRY(store.claim(options.id));
+  std::unique_ptr<Cgroup> cgroup;  // declared before the rollback, which may still need it
+  CreateRollback rollback(store, options.id);
+  BERTH_TRY(write_file_atomic(store.config_path(options.id), *config_text, 0600));
+
+  ContainerState state;
+  state.id = options.id;
+  state.bundle = bundle;
+  state.rootfs = rootfs;
+  state.created = rfc3339_now();
+  state.owner = "root";
+  state.annotations = spec->annotations;
+  state.new_user_namespace = plan.new_user_namespace;
+  state.shares_pid_namespace = !spec->linux.find_namespace(oci::NamespaceType::pid);
+
+  std::string fifo = store.fifo_path(options.id);
+  if (::mkfifo(fifo.c_str(), 0622) != 0) return fail_errno(errno, "mkfifo {}", fifo);
+  UniqueFd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
+  if (!fifo_fd) return fail_errno(errno, "open {}", fifo);
+  if (plan.new_user_namespace && !spec->linux.uid_mappings.empty()) {
+    // The init reopens the fifo as the mapped root: let that uid write it.
+    uid_t root_uid = spec->linux.uid_mappings.front().host_id;
+    gid_t root_gid = spec->linux.gid_mappings.empty() ? 0 : spec->linux.gid_mappings.front().host_id;
+    if (::chown(fifo.c_str(), root_uid, root_gid) != 0) return fail_errno(errno, "chown {}", fifo);
+  }
+
+  UniqueFd console_socket;
+  if (!options.console_socket.empty()) {
+    auto connected = connect_unix(options.console_socket);
+    if (!connected) return with_context(std::move(connected), "console socket");
+    console_socket = std::move(*connected);
+  }
+
+  {
+    auto created = Cgroup::create(spec->linux.cgroups_path, options.id,
+                                  spec->linux.resources ? &*spec->linux.resources : nullptr);
+    if (!created) return with_context(std::move(created), "create cgroup");
+    cgroup = std::move(*created);
+    rollback.set_cgroup(cgroup.get());
+    state.cgroup = cgroup->to_state();
+  }
+
+  int sockets[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) != 0) return fail_errno(errno, "socketpair");
+  UniqueFd runtime_end(sockets[0]), init_end(sockets[1]);
+
+  if (plan.pid_namespace_to_join && ::setns(plan.pid_namespace_to_join.get(), CLONE_NEWPID) != 0)
+    return fail_errno(errno, "join pid namespace");
+
+  // The state the hooks see; the pid is filled in once known.
+  pid_t pid = clone_with_namespaces(plan.clone_flags);
+  if (pid < 0) return fail_errno(errno, "clone container init");
+  if (pid == 0) {
+    runtime_end.reset();
+    InitContext context;
+    context.spec = spec.get();
+    context.id = options.id;
+    context.rootfs = rootfs;
+    context.sync_fd = init_end.release();
+    context.fifo_fd = fifo_fd.release();
+    context.console_socket_fd = console_socket.release();
+    context.namespaces = &plan;
+    context.no_pivot = options.no_pivot;
+    context.no_new_keyring = options.no_new_keyring;
+    context.preserve_fds = options.preserve_fds;
+    context.state = state;
+    run_container_init(context);
+  }
+  rollback.set_pid(pid);
+  init_end.reset();
+  console_socket.reset();
+  state.pid = pid;
+
+  auto fail_with_init = [&](Error error) -> std::unexpected<Error> {
+    return std::unexpected(init_failure(std::move(error), pid));
+  };
+  if (plan.new_user_namespace) {
+    auto mapped = write_id_mappings(pid, spec->linux.uid_mappings, spec->linux.gid_mappings);
+    if (!mapped) return fail_with_init(mapped.error());
+  }
+  if (auto added = cgroup->add_process(pid); !added) return fail_with_init(added.error());
+  if (spec->process->oom_score_adj) {
+    auto adjusted = apply_oom_score_adj(pid, *spec->process->oom_score_adj);
+    if (!adjusted) return fail_with_init(adjusted.error());
+  }
+  if (auto sent = send_step(runtime_end.get(), SyncStep::go, std::to_string(pid)); !sent) return fail_with_init(sent.error());
+
+  auto hooks_wanted = expect_step(runtime_end.get(), SyncStep::run_hooks, init_peer);
+  if (!hooks_wanted) return fail_with_init(hooks_wanted.error());
+  std::string hook_state = hook_state_json(state, ContainerStatus::creating);
+  auto hooks_ran = run_hooks(spec->hooks.prestart, "prestart", hook_state);
+  if (hooks_ran) hooks_ran = run_hooks(spec->hooks.create_runtime, "createRuntime", hook_state);
+  if (!hooks_ran) {
+    (void)send_step(runtime_end.get(), SyncStep::failed, hooks_ran.error().message);
+    return fail_with_init(hooks_ran.error());
+  }
+  if (auto sent = send_step(runtime_end.get(), SyncStep::hooks_done); !sent) return fail_with_init(sent.error());
+
+  auto message = receive_step(runtime_end.get(), init_peer);
+  if (message && message->step == SyncStep::seccomp_fd) {
+    const auto& seccomp = *spec->linux.seccomp;
+    if (!seccomp.listener_path.empty()) {
+      auto sent = send_seccomp_listener(seccomp.listener_path, message->fd.get(),
+                                        hook_state_json(state, ContainerStatus::creating, &seccomp));
+      if (!sent) return fail_with_init(sent.error());
+    }
+    message = receive_step(runtime_end.get(), init_peer);
+  }
+  if (!message) return fail_with_init(message.error());
+  if (message->step == SyncStep::failed) return fail_with_init(Error{message->text, 0});
+  if (message->step != SyncStep::ready) return fail_with_init(Error{"container init sent an unexpected step", 0});
+
+  state.pid_start_time = process_start_time(pid);
+  for (const auto& ns : spec->linux.namespaces)
+    state.namespace_paths.push_back(fmt::format("/proc/{}/ns/{}", pid, oci::namespace_proc_name(ns.type)));
+  BERTH_TRY(store.save(state));
+  BERTH_TRY(write_pid_file(options.pid_file, pid));
+  rollback.dismiss();
+  return state;
+}
+
+}  // namespace berth::runtime

@@ -1,0 +1,35 @@
+// `exec`: a new process inside a running container's namespaces and cgroup.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "base/result.h"
+#include "oci/runtime_spec.h"
+#include "runtime/container_state.h"
+
+namespace berth::runtime {
+
+struct ExecOptions {
+  oci::Process process;
+  std::string console_socket;
+  std::string pid_file;
+  int preserve_fds = 0;
+  bool detach = false;
+};
+
+// Starts the process. Detached: returns its pid once it has exec'd.
+// Otherwise waits and returns its exit status as a shell reports it
+// (128 + signal when killed).
+Result<int> exec_in_container(const StateStore& store, const std::string& id, ExecOptions options);
+
+// Waits for a child of ours, forwarding the signals a terminal user sends;
+// returns the exit status as a shell reports it.
+int wait_forwarding_signals(pid_t pid);
+
+// Blocks the signals wait_forwarding_signals forwards; call before creating
+// the child so none is lost in between.
+void block_forwarded_signals();
+
+}  // namespace berth::runtime

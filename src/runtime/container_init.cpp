@@ -1,0 +1,143 @@
+#include "runtime/container_init.h"
+
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/path_in_root.h"
+#include "runtime/console.h"
+#include "runtime/hooks.h"
+#include "runtime/process_launch.h"
+#include "runtime/process_setup.h"
+#include "runtime/rootfs.h"
+#include "runtime/state_json.h"
+#include "runtime/sync_channel.h"
+
+namespace berth::runtime {
+
+namespace {
+
+constexpr std::string_view runtime_peer = "berth-runtime";
+
+Status set_host_and_domain_name(const oci::Spec& spec) {
+  if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0)
+    return fail_errno(errno, "sethostname {}", spec.hostname);
+  if (!spec.domainname.empty() && ::setdomainname(spec.domainname.data(), spec.domainname.size()) != 0)
+    return fail_errno(errno, "setdomainname {}", spec.domainname);
+  return {};
+}
+
+// Blocks until `start` opens the fifo for reading, then tells it we go.
+Status wait_for_start(int fifo_fd) {
+  UniqueFd writer(::open(fd_path(fifo_fd).c_str(), O_WRONLY | O_CLOEXEC));
+  if (!writer) return fail_errno(errno, "open exec fifo");
+  char zero = '0';
+  if (::write(writer.get(), &zero, 1) != 1) return fail_errno(errno, "write exec fifo");
+  return {};
+}
+
+Status initialize(InitContext& context, PreparedProcess& prepared) {
+  const oci::Spec& spec = *context.spec;
+  NamespacePlan& plan = *context.namespaces;
+
+  // The runtime writes our id maps and puts us in our cgroup, then says go.
+  BERTH_ASSIGN(SyncMessage go, expect_step(context.sync_fd, SyncStep::go, runtime_peer));
+  context.state.pid = static_cast<pid_t>(std::strtol(go.text.c_str(), nullptr, 10));
+  BERTH_TRY(join_namespaces(plan.to_join));
+  if (plan.new_user_namespace || spec.linux.find_namespace(oci::NamespaceType::user)) {
+    if (::setresgid(0, 0, 0) != 0) return fail_errno(errno, "become gid 0 in the user namespace");
+    if (::setresuid(0, 0, 0) != 0) return fail_errno(errno, "become uid 0 in the user namespace");
+  }
+  if (plan.unshare_cgroup && ::unshare(CLONE_NEWCGROUP) != 0) return fail_errno(errno, "unshare cgroup namespace");
+  if (plan.unshare_time) {
+    if (::unshare(CLONE_NEWTIME) != 0) return fail_errno(errno, "unshare time namespace");
+    BERTH_TRY(write_time_offsets(spec.linux.time_offsets));
+  }
+  if (!context.no_new_keyring) {
+    // A session keyring of the container's own; kernels without keys are fine.
+    if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, context.id.c_str()) < 0 && errno != ENOSYS &&
+        errno != EACCES && errno != EDQUOT)
+      return fail_errno(errno, "join a new session keyring");
+  }
+
+  RootfsOptions rootfs_options;
+  rootfs_options.rootfs = context.rootfs;
+  rootfs_options.in_user_namespace = plan.new_user_namespace || spec.linux.find_namespace(oci::NamespaceType::user);
+  rootfs_options.new_cgroup_namespace = spec.linux.find_namespace(oci::NamespaceType::cgroup) != nullptr;
+  bool own_mount_namespace = spec.linux.find_namespace(oci::NamespaceType::mount) != nullptr;
+  if (own_mount_namespace) BERTH_TRY(prepare_rootfs(spec, rootfs_options));
+
+  UniqueFd root_fd(::open(context.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd) return fail_errno(errno, "open rootfs {}", context.rootfs);
+  if (spec.process) {
+    // runc creates a missing cwd; do it while the root is still writable.
+    BERTH_TRY(make_directories_in_root(root_fd.get(), spec.process->cwd));
+  }
+
+  Pty pty;
+  if (spec.process && spec.process->terminal) {
+    if (context.console_socket_fd < 0) return fail("process.terminal is true but no --console-socket was given");
+    BERTH_ASSIGN(pty, open_pty_in_root(root_fd.get(), spec.process->console_size));
+    if (own_mount_namespace) BERTH_TRY(bind_console(fd_path(pty.slave.get())));
+  }
+
+  BERTH_TRY(send_step(context.sync_fd, SyncStep::run_hooks));
+  BERTH_TRY(expect_step(context.sync_fd, SyncStep::hooks_done, runtime_peer));
+  BERTH_TRY(run_hooks(spec.hooks.create_container, "createContainer",
+                      hook_state_json(context.state, ContainerStatus::creating)));
+
+  if (own_mount_namespace) {
+    BERTH_TRY(enter_rootfs(spec, rootfs_options, context.no_pivot));
+  } else if (::chroot(context.rootfs.c_str()) != 0 || ::chdir("/") != 0) {
+    return fail_errno(errno, "chroot {}", context.rootfs);
+  }
+  root_fd.reset();
+
+  if (pty.master) {
+    BERTH_TRY(send_console_master(context.console_socket_fd, pty.master.get()));
+    pty.master.reset();
+    BERTH_TRY(become_terminal_session(pty.slave.get()));
+    if (pty.slave.get() > 2) pty.slave.reset();
+    else pty.slave.release();
+  }
+  if (context.console_socket_fd >= 0) ::close(context.console_socket_fd);
+
+  BERTH_TRY(set_host_and_domain_name(spec));
+  if (spec.linux.personality) BERTH_TRY(apply_personality(*spec.linux.personality));
+  const oci::Seccomp* seccomp = spec.linux.seccomp ? &*spec.linux.seccomp : nullptr;
+  BERTH_ASSIGN(prepared, prepare_process(*spec.process, seccomp));
+  if (prepared.seccomp_listener)
+    BERTH_TRY(send_step(context.sync_fd, SyncStep::seccomp_fd, {}, prepared.seccomp_listener.get()));
+  BERTH_TRY(send_step(context.sync_fd, SyncStep::ready));
+  ::close(context.sync_fd);
+  context.sync_fd = -1;
+  BERTH_TRY(wait_for_start(context.fifo_fd));
+  return {};
+}
+
+}  // namespace
+
+void run_container_init(InitContext& context) {
+  PreparedProcess prepared;
+  auto initialized = initialize(context, prepared);
+  Error error;
+  if (initialized) {
+    const oci::Seccomp* seccomp = context.spec->linux.seccomp ? &*context.spec->linux.seccomp : nullptr;
+    error = launch_process(*context.spec->process, seccomp, prepared, context.preserve_fds);
+  } else {
+    error = std::move(initialized.error());
+  }
+  if (context.sync_fd >= 0) {
+    (void)send_step(context.sync_fd, SyncStep::failed, error.message);
+  } else {
+    // After `ready` the runtime is gone: stderr is all we have.
+    std::string line = "berth-runtime: container init: " + error.message + "\n";
+    (void)!::write(2, line.data(), line.size());
+  }
+  ::_exit(127);
+}
+
+}  // namespace berth::runtime

@@ -1,0 +1,34 @@
+// The container's first process, from clone to the exec fifo: it builds the
+// container around itself (namespaces, rootfs, terminal, identity) while the
+// runtime drives it step by step over the sync socket.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/unique_fd.h"
+#include "oci/runtime_spec.h"
+#include "runtime/container_state.h"
+#include "runtime/namespaces.h"
+
+namespace berth::runtime {
+
+struct InitContext {
+  const oci::Spec* spec = nullptr;
+  std::string id;
+  std::string rootfs;          // absolute host path
+  ContainerState state;        // for createContainer hooks; the pid arrives with `go`
+  int sync_fd = -1;            // our end of the socketpair
+  int fifo_fd = -1;            // O_PATH fd of the exec fifo
+  int console_socket_fd = -1;  // connected --console-socket, or -1
+  NamespacePlan* namespaces = nullptr;
+  bool no_pivot = false;
+  bool no_new_keyring = false;
+  int preserve_fds = 0;
+};
+
+// Never returns: execs the container process or reports the error over
+// sync_fd and exits 1.
+[[noreturn]] void run_container_init(InitContext& context);
+
+}  // namespace berth::runtime

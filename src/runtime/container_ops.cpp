@@ -1,0 +1,226 @@
+#include "runtime/container_ops.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "base/file_io.h"
+#include "base/unique_fd.h"
+#include "runtime/hooks.h"
+#include "runtime/state_json.h"
+
+namespace berth::runtime {
+
+namespace {
+
+// Polls until pred() holds or the deadline passes; cheap first checks, then backs off.
+template <class Predicate>
+bool wait_until(Predicate pred, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  auto pause = std::chrono::microseconds(100);
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+bool init_alive(const ContainerState& state) {
+  return state.pid > 0 && process_start_time(state.pid) == state.pid_start_time;
+}
+
+// Signals the init through a pidfd, so a recycled pid is never hit.
+Status signal_init(const ContainerState& state, int signal) {
+  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, state.pid, 0)));
+  if (!pidfd) {
+    if (errno == ESRCH) return fail("container not running");
+    return fail_errno(errno, "pidfd_open {}", state.pid);
+  }
+  if (!init_alive(state)) return fail("container not running");
+  if (::syscall(SYS_pidfd_send_signal, pidfd.get(), signal, nullptr, 0) != 0) {
+    if (errno == ESRCH) return fail("container not running");
+    return fail_errno(errno, "signal {} to pid {}", signal, state.pid);
+  }
+  return {};
+}
+
+Status signal_all(const ContainerState& state, int signal) {
+  BERTH_ASSIGN(auto cgroup, container_cgroup(state));
+  BERTH_ASSIGN(auto pids, cgroup->processes());
+  for (pid_t pid : pids)
+    if (::kill(pid, signal) != 0 && errno != ESRCH) return fail_errno(errno, "signal {} to pid {}", signal, pid);
+  // Frozen processes receive the signal only once thawed.
+  if (signal == SIGKILL) {
+    auto frozen = cgroup->frozen();
+    if (frozen && *frozen) BERTH_TRY(cgroup->thaw());
+  }
+  return {};
+}
+
+// Kills everything and waits until the cgroup is empty (or the init gone).
+Status kill_and_wait(const ContainerState& state) {
+  bool everyone = state.shares_pid_namespace;
+  if (everyone) {
+    (void)signal_all(state, SIGKILL);
+  } else if (init_alive(state)) {
+    (void)signal_init(state, SIGKILL);
+    // A frozen init cannot die: thaw it.
+    if (auto cgroup = container_cgroup(state)) (void)(*cgroup)->thaw();
+  }
+  auto cgroup = container_cgroup(state);
+  bool gone = wait_until(
+      [&] {
+        if (init_alive(state)) return false;
+        if (!cgroup) return true;
+        auto pids = (*cgroup)->processes();
+        return !pids || pids->empty();
+      },
+      std::chrono::seconds(10));
+  if (!gone) return fail("container {}: processes still running 10 s after SIGKILL", state.id);
+  return {};
+}
+
+}  // namespace
+
+Result<Container> load_container(const StateStore& store, const std::string& id) {
+  BERTH_ASSIGN(ContainerState state, store.load(id));
+  ContainerStatus status = current_status(state, store);
+  return Container{std::move(state), status};
+}
+
+Result<std::unique_ptr<Cgroup>> container_cgroup(const ContainerState& state) {
+  if (state.cgroup.is_null()) return fail("container {} has no cgroup", state.id);
+  return Cgroup::from_state(state.cgroup);
+}
+
+Result<oci::Spec> container_spec(const StateStore& store, const std::string& id) {
+  BERTH_ASSIGN(std::string text, read_file(store.config_path(id)));
+  return oci::parse_spec(text);
+}
+
+Status start_container(const StateStore& store, const std::string& id) {
+  BERTH_ASSIGN(Container container, load_container(store, id));
+  switch (container.status) {
+    case ContainerStatus::created: break;
+    case ContainerStatus::stopped: return fail("cannot start a container that has stopped");
+    default: return fail("cannot start an already running container");
+  }
+  std::string fifo = store.fifo_path(id);
+  UniqueFd reader(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!reader) return fail_errno(errno, "open exec fifo {}", fifo);
+  // The init opens its end and writes one byte; if it died instead, say so.
+  for (;;) {
+    pollfd wait{reader.get(), POLLIN, 0};
+    int ready = ::poll(&wait, 1, 50);
+    if (ready < 0 && errno != EINTR) return fail_errno(errno, "poll exec fifo");
+    if (ready > 0 && (wait.revents & POLLIN)) break;
+    if (!init_alive(container.state)) return fail("cannot start a container that has stopped");
+  }
+  char byte;
+  if (::read(reader.get(), &byte, 1) != 1) return fail("container init did not confirm the start");
+  ::unlink(fifo.c_str());
+  BERTH_ASSIGN(oci::Spec spec, container_spec(store, id));
+  if (!spec.hooks.poststart.empty()) {
+    // The spec: a failing poststart hook is logged, the container keeps running.
+    auto ran = run_hooks(spec.hooks.poststart, "poststart", hook_state_json(container.state, ContainerStatus::running));
+    if (!ran) fmt::print(stderr, "berth-runtime: warning: {}\n", ran.error().message);
+  }
+  return {};
+}
+
+Status kill_container(const StateStore& store, const std::string& id, int signal, bool all) {
+  BERTH_ASSIGN(Container container, load_container(store, id));
+  if (container.status == ContainerStatus::stopped) return fail("container not running");
+  if (all || container.state.shares_pid_namespace) return signal_all(container.state, signal);
+  return signal_init(container.state, signal);
+}
+
+Status delete_container(const StateStore& store, const std::string& id, bool force) {
+  BERTH_ASSIGN(Container container, load_container(store, id));
+  const ContainerState& state = container.state;
+  if (container.status == ContainerStatus::running || container.status == ContainerStatus::paused) {
+    if (!force)
+      return fail("cannot delete container {} that is not stopped: {}", id, status_name(container.status));
+  }
+  if (container.status != ContainerStatus::stopped || state.shares_pid_namespace) BERTH_TRY(kill_and_wait(state));
+  if (auto cgroup = container_cgroup(state)) BERTH_TRY((*cgroup)->destroy());
+  auto spec = container_spec(store, id);
+  BERTH_TRY(store.remove(id));
+  if (spec && !spec->hooks.poststop.empty()) {
+    // The spec: a failing poststop hook is logged, the delete still succeeds.
+    auto ran = run_hooks(spec->hooks.poststop, "poststop", hook_state_json(state, ContainerStatus::stopped));
+    if (!ran) fmt::print(stderr, "berth-runtime: warning: {}\n", ran.error().message);
+  }
+  return {};
+}
+
+Status pause_container(const StateStore& store, const std::string& id) {
+  BERTH_ASSIGN(Container container, load_container(store, id));
+  if (container.status != ContainerStatus::running && container.status != ContainerStatus::created)
+    return fail("container not running");
+  BERTH_ASSIGN(auto cgroup, container_cgroup(container.state));
+  return cgroup->freeze();
+}
+
+Status resume_container(const StateStore& store, const std::string& id) {
+  BERTH_ASSIGN(Container container, load_container(store, id));
+  if (container.status != ContainerStatus::paused) return fail("container not paused");
+  BERTH_ASSIGN(auto cgroup, container_cgroup(container.state));
+  return cgroup->thaw();
+}
+
+Status update_container(const StateStore& store, const std::string& id, const oci::Resources& resources) {
+  BERTH_ASSIGN(Container container, load_container(store, id));
+  if (container.status == ContainerStatus::stopped) return fail("container not running");
+  BERTH_ASSIGN(auto cgroup, container_cgroup(container.state));
+  return cgroup->update(resources);
+}
+
+Result<std::vector<pid_t>> container_processes(const StateStore& store, const std::string& id) {
+  BERTH_ASSIGN(Container container, load_container(store, id));
+  if (container.status == ContainerStatus::stopped) return std::vector<pid_t>{};
+  BERTH_ASSIGN(auto cgroup, container_cgroup(container.state));
+  return cgroup->processes();
+}
+
+Result<int> parse_signal(const std::string& name) {
+  if (name.empty()) return fail("signal name is empty");
+  if (std::isdigit(static_cast<unsigned char>(name[0]))) {
+    char* end = nullptr;
+    long number = std::strtol(name.c_str(), &end, 10);
+    if (*end != '\0' || number <= 0 || number > SIGRTMAX) return fail("invalid signal: {}", name);
+    return static_cast<int>(number);
+  }
+  std::string upper;
+  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.rfind("SIG", 0) == 0) upper = upper.substr(3);
+  static const std::pair<const char*, int> signals[] = {
+      {"HUP", SIGHUP},     {"INT", SIGINT},       {"QUIT", SIGQUIT},   {"ILL", SIGILL},     {"TRAP", SIGTRAP},
+      {"ABRT", SIGABRT},   {"IOT", SIGIOT},       {"BUS", SIGBUS},     {"FPE", SIGFPE},     {"KILL", SIGKILL},
+      {"USR1", SIGUSR1},   {"SEGV", SIGSEGV},     {"USR2", SIGUSR2},   {"PIPE", SIGPIPE},   {"ALRM", SIGALRM},
+      {"TERM", SIGTERM},   {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD},   {"CONT", SIGCONT},   {"STOP", SIGSTOP},
+      {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},   {"URG", SIGURG},     {"XCPU", SIGXCPU},
+      {"XFSZ", SIGXFSZ},   {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},   {"WINCH", SIGWINCH}, {"IO", SIGIO},
+      {"POLL", SIGPOLL},   {"PWR", SIGPWR},       {"SYS", SIGSYS}};
+  for (auto& [signal_name, number] : signals)
+    if (upper == signal_name) return number;
+  if (upper.rfind("RTMIN", 0) == 0 || upper.rfind("RTMAX", 0) == 0) {
+    bool from_min = upper[2] == 'M' && upper[3] == 'I';
+    int base = from_min ? SIGRTMIN : SIGRTMAX;
+    std::string offset = upper.substr(5);
+    if (offset.empty()) return base;
+    int delta = std::atoi(offset.c_str());
+    int number = base + delta;
+    if (number >= SIGRTMIN && number <= SIGRTMAX) return number;
+  }
+  return fail("unknown signal \"{}\"", name);
+}
+
+}  // namespace berth::runtime

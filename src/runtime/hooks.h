@@ -1,0 +1,18 @@
+// OCI lifecycle hooks: each runs with the container state JSON on stdin,
+// its own args and env, and an optional timeout after which it is killed.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "oci/runtime_spec.h"
+
+namespace berth::runtime {
+
+// Runs the hooks in order and stops at the first failure; the error names the
+// stage ("prestart"), the hook path, and its exit status or the timeout.
+Status run_hooks(const std::vector<oci::Hook>& hooks, std::string_view stage, const std::string& state_json);
+
+}  // namespace berth::runtime

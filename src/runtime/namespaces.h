@@ -1,0 +1,44 @@
+// Namespaces: which to create, which to join by path, and the id maps of a
+// new user namespace.
+#pragma once
+
+#include <sys/types.h>
+
+#include <vector>
+
+#include "base/result.h"
+#include "base/unique_fd.h"
+#include "oci/runtime_spec.h"
+
+namespace berth::runtime {
+
+struct NamespaceToJoin {
+  oci::NamespaceType type;
+  UniqueFd fd;
+};
+
+struct NamespacePlan {
+  int clone_flags = 0;                  // CLONE_NEW* for namespaces created at clone time
+  bool unshare_cgroup = false;          // cgroupns is unshared by init after it joined its cgroup
+  bool unshare_time = false;            // timens needs its offsets written before entry
+  bool new_user_namespace = false;
+  std::vector<NamespaceToJoin> to_join;  // opened now, joined by init (user first)
+  UniqueFd pid_namespace_to_join;        // joined by the runtime before clone: pidns applies to children
+};
+
+// Opens every namespace path (the error names the path and the type) and
+// works out the clone flags.
+Result<NamespacePlan> plan_namespaces(const oci::Linux& linux);
+
+// Joins the planned namespaces, user namespace first (so the rest are
+// joined with the capabilities it grants).
+Status join_namespaces(std::vector<NamespaceToJoin>& to_join);
+
+// Writes /proc/PID/{uid_map,gid_map}; the error names the map and the mapping.
+Status write_id_mappings(pid_t pid, const std::vector<oci::IdMapping>& uid_mappings,
+                         const std::vector<oci::IdMapping>& gid_mappings);
+
+// Writes /proc/self/timens_offsets (before anything enters the new time namespace).
+Status write_time_offsets(const std::map<std::string, oci::TimeOffset>& offsets);
+
+}  // namespace berth::runtime

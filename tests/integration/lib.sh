@@ -1,0 +1,143 @@
+# Shared helpers for the integration suites. Source it first thing:
+#   source "$(dirname "$0")/lib.sh"
+# Each suite runs in a network namespace of its own (nothing it creates is
+# seen outside), with a private --root, and cleans up on any exit.
+set -euo pipefail
+
+if [ -z "${BERTH_TEST_NETNS:-}" ]; then
+  export BERTH_TEST_NETNS=1
+  exec unshare --net -- bash "$0" "$@"
+fi
+ip link set lo up 2>/dev/null || true
+
+BERTH_BIN_DIR=${BERTH_BIN_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/bin}
+BERTH_FIXTURE_DIR=${BERTH_FIXTURE_DIR:-$(dirname "$BERTH_BIN_DIR")/fixtures}
+RUNTIME="$BERTH_BIN_DIR/berth-runtime"
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIR=$(mktemp -d "/tmp/berth-test-$TEST_NAME.XXXXXX")
+STATE_ROOT="$TEST_DIR/state"
+FAILURES=0
+CHECKS=0
+
+rt() { "$RUNTIME" --root "$STATE_ROOT" "$@"; }
+
+cleanup() {
+  local status=$?
+  if [ -d "$STATE_ROOT" ]; then
+    for id in $(ls "$STATE_ROOT" 2>/dev/null); do rt delete --force "$id" >/dev/null 2>&1 || true; done
+  fi
+  # Bundles may hold mounts made by tests (never by the runtime: it works in
+  # the container's mount namespace); unmount before removing.
+  grep -F " $TEST_DIR" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  rm -rf "$TEST_DIR"
+  exit $status
+}
+trap cleanup EXIT
+
+# The busybox rootfs fixture, built once from Debian's busybox-static and cached.
+busybox_rootfs() {
+  local fixture="$BERTH_FIXTURE_DIR/busybox-rootfs"
+  if [ ! -x "$fixture/bin/busybox" ]; then
+    local building="$fixture.$$"
+    mkdir -p "$building"/{bin,etc,proc,sys,dev,tmp,root}
+    cp /bin/busybox "$building/bin/busybox"
+    for applet in $("$building/bin/busybox" --list); do
+      [ "$applet" = busybox ] || ln -s busybox "$building/bin/$applet"
+    done
+    echo "root:x:0:0:root:/root:/bin/sh" >"$building/etc/passwd"
+    echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>"$building/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' >"$building/etc/group"
+    chmod 1777 "$building/tmp"
+    mkdir -p "$BERTH_FIXTURE_DIR"
+    [ -e "$fixture/bin/busybox" ] || rm -rf "$fixture"  # a broken leftover
+    mv -T "$building" "$fixture" 2>/dev/null || rm -rf "$building"
+  fi
+  echo "$fixture"
+}
+
+# make_bundle DIR [ARGS...]: a bundle with its own copy of the busybox rootfs
+# and a runc-like default config.json whose process runs ARGS (default: true).
+make_bundle() {
+  local bundle=$1
+  shift
+  local args='["true"]'
+  if (($#)); then args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .); fi
+  mkdir -p "$bundle"
+  cp -a "$(busybox_rootfs)" "$bundle/rootfs"
+  cat >"$bundle/config.json" <<JSON
+{
+  "ociVersion": "1.0.2",
+  "process": {
+    "terminal": false,
+    "user": {"uid": 0, "gid": 0},
+    "args": $args,
+    "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"],
+    "cwd": "/",
+    "capabilities": {
+      "bounding": ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
+      "effective": ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
+      "permitted": ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
+      "ambient": ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
+    },
+    "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}],
+    "noNewPrivileges": true
+  },
+  "root": {"path": "rootfs", "readonly": true},
+  "hostname": "berth",
+  "mounts": [
+    {"destination": "/proc", "type": "proc", "source": "proc"},
+    {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+    {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]},
+    {"destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
+    {"destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue", "options": ["nosuid", "noexec", "nodev"]},
+    {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]},
+    {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}
+  ],
+  "linux": {
+    "resources": {"devices": [{"allow": false, "access": "rwm"}]},
+    "namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}],
+    "maskedPaths": ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+                    "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"],
+    "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
+  }
+}
+JSON
+}
+
+# edit_config BUNDLE JQ-FILTER [jq args...]: rewrite config.json in place.
+edit_config() {
+  local bundle=$1 filter=$2
+  shift 2
+  jq "$@" "$filter" "$bundle/config.json" >"$bundle/config.json.new"
+  mv "$bundle/config.json.new" "$bundle/config.json"
+}
+
+pass() { CHECKS=$((CHECKS + 1)); echo "ok - $*"; }
+fail() { CHECKS=$((CHECKS + 1)); FAILURES=$((FAILURES + 1)); echo "FAIL - $*" >&2; }
+
+expect_eq() { # expect_eq ACTUAL EXPECTED DESCRIPTION
+  if [ "$1" == "$2" ]; then pass "$3"; else fail "$3: expected [$2], got [$1]"; fi
+}
+expect_contains() { # expect_contains HAYSTACK NEEDLE DESCRIPTION
+  if [[ "$1" == *"$2"* ]]; then pass "$3"; else fail "$3: [$1] does not contain [$2]"; fi
+}
+expect_not_contains() {
+  if [[ "$1" != *"$2"* ]]; then pass "$3"; else fail "$3: [$1] contains [$2]"; fi
+}
+# expect_status EXPECTED DESCRIPTION -- COMMAND...: runs COMMAND, checks its exit status.
+expect_status() {
+  local expected=$1 description=$2
+  shift 3
+  local status=0
+  "$@" >"$TEST_DIR/last.out" 2>"$TEST_DIR/last.err" || status=$?
+  if [ "$status" == "$expected" ]; then pass "$description"; else
+    fail "$description: exit $status, expected $expected; stderr: $(cat "$TEST_DIR/last.err")"
+  fi
+}
+last_out() { cat "$TEST_DIR/last.out"; }
+last_err() { cat "$TEST_DIR/last.err"; }
+
+finish() {
+  echo "$((CHECKS - FAILURES)) passed, $FAILURES failed"
+  [ "$FAILURES" == 0 ]
+}
