@@ -63,7 +63,7 @@ Status write_existing_file_at(int dir_fd, const std::string& name, std::string_v
   return {};
 }
 
-Status write_file_atomic(const std::string& path, std::string_view content, int mode) {
+Status write_file_atomic(const std::string& path, std::string_view content, int mode, Durability durability) {
   std::string temporary = path + ".tmp-" + std::to_string(::getpid());
   UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (!fd) return fail_errno(errno, "create {}", temporary);
@@ -71,7 +71,7 @@ Status write_file_atomic(const std::string& path, std::string_view content, int 
     ::unlink(temporary.c_str());
     return written;
   }
-  if (::fsync(fd.get()) != 0) {
+  if (durability == Durability::durable && ::fsync(fd.get()) != 0) {
     int err = errno;
     ::unlink(temporary.c_str());
     return fail_errno(err, "fsync {}", temporary);

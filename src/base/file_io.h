@@ -15,8 +15,13 @@ Result<std::string> read_file_at(int dir_fd, const std::string& name);
 Status write_existing_file(const std::string& path, std::string_view content);
 Status write_existing_file_at(int dir_fd, const std::string& name, std::string_view content);
 
-// Crash-safe replace: temporary name, fsync, rename.
-Status write_file_atomic(const std::string& path, std::string_view content, int mode = 0644);
+// Whether a replaced file must survive a power cut (fsync before rename).
+// State under a tmpfs run dir (gone at reboot anyway) need not pay for it.
+enum class Durability { durable, until_reboot };
+
+// Atomic replace: temporary name, fsync (when durable), rename.
+Status write_file_atomic(const std::string& path, std::string_view content, int mode = 0644,
+                         Durability durability = Durability::durable);
 
 // mkdir -p; existing directories are fine.
 Status make_directories(const std::string& path, int mode = 0755);

@@ -164,7 +164,11 @@ Rlimit parse_rlimit(const json& value, const std::string& where) {
   expect_object(value, where);
   Rlimit limit;
   read_string(value, "type", where, limit.type);
-  if (limit.type.rfind("RLIMIT_", 0) != 0) bad(where + ".type", fmt::format("unknown rlimit \"{}\"", limit.type));
+  static const std::set<std::string> names{
+      "RLIMIT_AS",      "RLIMIT_CORE",   "RLIMIT_CPU",    "RLIMIT_DATA",       "RLIMIT_FSIZE",  "RLIMIT_LOCKS",
+      "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_NOFILE",     "RLIMIT_NPROC",  "RLIMIT_RSS",
+      "RLIMIT_RTPRIO",  "RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK"};
+  if (!names.count(limit.type)) bad(where + ".type", fmt::format("unknown rlimit \"{}\"", limit.type));
   read_int(value, "hard", where, limit.hard);
   read_int(value, "soft", where, limit.soft);
   return limit;

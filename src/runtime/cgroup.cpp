@@ -4,12 +4,13 @@
 // cgroupsPath: an absolute path ("/berth/web") is taken below the root of
 // every hierarchy; a relative one below the runtime's own cgroup; an empty
 // one defaults to "/berth/<container_id>".
+#include "runtime/cgroup.h"
+
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "base/file_io.h"
-#include "runtime/cgroup.h"
 #include "runtime/cgroup_fs.h"
 #include "runtime/cgroup_impl.h"
 #include "runtime/cgroup_layout.h"
@@ -60,8 +61,7 @@ Result<std::unique_ptr<Cgroup>> Cgroup::create(const std::string& cgroups_path, 
 Result<std::unique_ptr<Cgroup>> Cgroup::from_state(const nlohmann::json& saved) {
   try {
     std::string layout = saved.at("layout").get<std::string>();
-    if (layout == "v2")
-      return open_cgroup_v2(saved.at("mount").get<std::string>(), saved.at("dir").get<std::string>());
+    if (layout == "v2") return open_cgroup_v2(saved.at("mount").get<std::string>(), saved.at("dir").get<std::string>());
     if (layout == "v1" || layout == "hybrid") {
       CgroupV1Paths paths;
       paths.controller_dirs = saved.at("dirs").get<std::map<std::string, std::string>>();

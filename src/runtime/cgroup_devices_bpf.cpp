@@ -26,9 +26,7 @@ bpf_insn make_insn(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t 
 // Registers after the prologue: R2 device type, R3 access, R4 major, R5 minor.
 constexpr uint8_t R0 = 0, R1 = 1, R2 = 2, R3 = 3, R4 = 4, R5 = 5;
 
-bpf_insn load_ctx_word(uint8_t dst, int16_t offset) {
-  return make_insn(BPF_LDX | BPF_MEM | BPF_W, dst, R1, offset, 0);
-}
+bpf_insn load_ctx_word(uint8_t dst, int16_t offset) { return make_insn(BPF_LDX | BPF_MEM | BPF_W, dst, R1, offset, 0); }
 bpf_insn alu32_imm(uint8_t op, uint8_t dst, int32_t imm) { return make_insn(BPF_ALU | op | BPF_K, dst, 0, 0, imm); }
 bpf_insn mov32_reg(uint8_t dst, uint8_t src) { return make_insn(BPF_ALU | BPF_MOV | BPF_X, dst, src, 0, 0); }
 bpf_insn mov64_imm(uint8_t dst, int32_t imm) { return make_insn(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm); }
@@ -48,10 +46,17 @@ Result<uint32_t> access_bits(const std::string& access) {
   uint32_t bits = 0;
   for (char c : access) {
     switch (c) {
-      case 'r': bits |= BPF_DEVCG_ACC_READ; break;
-      case 'w': bits |= BPF_DEVCG_ACC_WRITE; break;
-      case 'm': bits |= BPF_DEVCG_ACC_MKNOD; break;
-      default: return fail("device rule access \"{}\": unknown access '{}'", access, c);
+      case 'r':
+        bits |= BPF_DEVCG_ACC_READ;
+        break;
+      case 'w':
+        bits |= BPF_DEVCG_ACC_WRITE;
+        break;
+      case 'm':
+        bits |= BPF_DEVCG_ACC_MKNOD;
+        break;
+      default:
+        return fail("device rule access \"{}\": unknown access '{}'", access, c);
     }
   }
   return bits;
@@ -87,11 +92,8 @@ Result<std::vector<bpf_insn>> build_device_filter(const std::vector<oci::DeviceR
 
   std::vector<bpf_insn> program = {
       load_ctx_word(R2, 0),  // access_type: (access << 16) | type
-      alu32_imm(BPF_AND, R2, 0xffff),
-      load_ctx_word(R3, 0),
-      alu32_imm(BPF_RSH, R3, 16),
-      load_ctx_word(R4, 4),  // major
-      load_ctx_word(R5, 8),  // minor
+      alu32_imm(BPF_AND, R2, 0xffff), load_ctx_word(R3, 0), alu32_imm(BPF_RSH, R3, 16), load_ctx_word(R4, 4),  // major
+      load_ctx_word(R5, 8),                                                                                    // minor
   };
   // Last rule wins, so test them newest first.
   for (auto it = kept.rbegin(); it != kept.rend(); ++it) {

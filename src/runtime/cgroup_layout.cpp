@@ -57,9 +57,12 @@ std::string unescape(std::string_view field) {
 
 std::string_view layout_kind_name(CgroupLayoutKind kind) {
   switch (kind) {
-    case CgroupLayoutKind::v1: return "v1";
-    case CgroupLayoutKind::v2: return "v2";
-    case CgroupLayoutKind::hybrid: return "hybrid";
+    case CgroupLayoutKind::v1:
+      return "v1";
+    case CgroupLayoutKind::v2:
+      return "v2";
+    case CgroupLayoutKind::hybrid:
+      return "hybrid";
   }
   return "v2";
 }

@@ -6,9 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "base/unique_fd.h"
 #include "runtime/cgroup_devices.h"
@@ -143,7 +142,8 @@ Status CgroupV1::apply_memory(const oci::Memory& memory, bool fresh) {
   }
   // Unlimited memory with no swap value means unlimited swap too. A fresh
   // cgroup's memsw is unlimited already.
-  if (limit == -1 && swap == 0 && !fresh && ::access(cgroupfs::join(dir, "memory.memsw.limit_in_bytes").c_str(), F_OK) == 0)
+  if (limit == -1 && swap == 0 && !fresh &&
+      ::access(cgroupfs::join(dir, "memory.memsw.limit_in_bytes").c_str(), F_OK) == 0)
     swap = -1;
   // The kernel keeps memory.limit <= memsw.limit at every step, so the order
   // of the two writes depends on whether the limits grow or shrink.
@@ -166,8 +166,7 @@ Status CgroupV1::apply_memory(const oci::Memory& memory, bool fresh) {
   if (memory.kernel_tcp && *memory.kernel_tcp != 0)
     BERTH_TRY(cgroupfs::write(dir, "memory.kmem.tcp.limit_in_bytes", number_or_max(*memory.kernel_tcp)));
   if (memory.swappiness) {
-    if (*memory.swappiness > 100)
-      return fail("memory.swappiness {}: must be between 0 and 100", *memory.swappiness);
+    if (*memory.swappiness > 100) return fail("memory.swappiness {}: must be between 0 and 100", *memory.swappiness);
     BERTH_TRY(cgroupfs::write(dir, "memory.swappiness", std::to_string(*memory.swappiness)));
   }
   if (memory.disable_oom_killer.value_or(false)) BERTH_TRY(cgroupfs::write(dir, "memory.oom_control", "1"));
@@ -177,8 +176,7 @@ Status CgroupV1::apply_memory(const oci::Memory& memory, bool fresh) {
 
 Status CgroupV1::apply_cpu(const oci::Cpu& cpu) {
   bool any_cpu = (cpu.shares && *cpu.shares != 0) || cpu.quota.value_or(0) != 0 || cpu.period.value_or(0) != 0 ||
-                 cpu.burst || cpu.realtime_runtime.value_or(0) != 0 || cpu.realtime_period.value_or(0) != 0 ||
-                 cpu.idle;
+                 cpu.burst || cpu.realtime_runtime.value_or(0) != 0 || cpu.realtime_period.value_or(0) != 0 || cpu.idle;
   if (any_cpu) {
     BERTH_ASSIGN(const std::string* found, need("cpu", "linux.resources.cpu"));
     const std::string& dir = *found;
@@ -228,7 +226,8 @@ Status CgroupV1::apply_block_io(const oci::BlockIo& io) {
     if (bfq || bfq.error().errno_value != ENOENT) return bfq;
     return cgroupfs::write(dir, cfq_name, value);
   };
-  if (io.weight && *io.weight != 0) BERTH_TRY(write_weight("blkio.bfq.weight", "blkio.weight", std::to_string(*io.weight)));
+  if (io.weight && *io.weight != 0)
+    BERTH_TRY(write_weight("blkio.bfq.weight", "blkio.weight", std::to_string(*io.weight)));
   if (io.leaf_weight && *io.leaf_weight != 0)
     BERTH_TRY(cgroupfs::write(dir, "blkio.leaf_weight", std::to_string(*io.leaf_weight)));
   for (const auto& device : io.weight_device) {

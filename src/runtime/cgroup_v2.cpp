@@ -5,9 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "runtime/cgroup_devices.h"
 #include "runtime/cgroup_fs.h"
@@ -108,13 +107,14 @@ Status apply_io(const std::string& dir, const oci::BlockIo& io) {
   }
   for (const auto& device : io.weight_device) {
     if (!device.weight) continue;  // leaf weights have no v2 equivalent
-    BERTH_TRY(cgroupfs::write(dir, "io.bfq.weight", fmt::format("{}:{} {}", device.major, device.minor, *device.weight)));
+    BERTH_TRY(
+        cgroupfs::write(dir, "io.bfq.weight", fmt::format("{}:{} {}", device.major, device.minor, *device.weight)));
   }
   auto throttle = [&](const std::vector<oci::ThrottleDevice>& devices, std::string_view key) -> Status {
     for (const auto& device : devices)
-      BERTH_TRY(cgroupfs::write(dir, "io.max", fmt::format("{}:{} {}={}", device.major, device.minor, key,
-                                                           device.rate == 0 ? std::string("max")
-                                                                            : std::to_string(device.rate))));
+      BERTH_TRY(cgroupfs::write(dir, "io.max",
+                                fmt::format("{}:{} {}={}", device.major, device.minor, key,
+                                            device.rate == 0 ? std::string("max") : std::to_string(device.rate))));
     return {};
   };
   BERTH_TRY(throttle(io.throttle_read_bps_device, "rbps"));
@@ -215,8 +215,7 @@ Status apply_resources(const std::string& dir, const oci::Resources& resources, 
   if (resources.block_io) BERTH_TRY(apply_io(dir, *resources.block_io));
   BERTH_TRY(apply_hugetlb(dir, resources.hugepage_limits));
   // network (net_cls/net_prio) has no v2 controller: ignored, as runc does.
-  if (!resources.devices.empty())
-    BERTH_TRY(apply_device_filter(dir, effective_device_rules(resources.devices), fresh));
+  if (!resources.devices.empty()) BERTH_TRY(apply_device_filter(dir, effective_device_rules(resources.devices), fresh));
   // Last, so that explicit unified values win over converted ones.
   BERTH_TRY(apply_unified(dir, resources.unified));
   return {};
@@ -301,8 +300,8 @@ class CgroupV2 final : public Cgroup {
     BERTH_ASSIGN(uint64_t swap_only, number("memory.swap.current", 0));
     BERTH_ASSIGN(uint64_t swap_max, number("memory.swap.max", unlimited));
     stats.swap_usage = stats.memory_usage + swap_only;
-    stats.swap_limit = (swap_max == unlimited || stats.memory_limit == unlimited) ? unlimited
-                                                                                  : swap_max + stats.memory_limit;
+    stats.swap_limit =
+        (swap_max == unlimited || stats.memory_limit == unlimited) ? unlimited : swap_max + stats.memory_limit;
 
     BERTH_ASSIGN(stats.pids_current, number("pids.current", 0));
     BERTH_ASSIGN(stats.pids_limit, number("pids.max", 0));

@@ -16,6 +16,7 @@
 #include "base/fd_passing.h"
 #include "base/file_io.h"
 #include "runtime/cgroup.h"
+#include "runtime/cgroup_devices.h"
 #include "runtime/container_init.h"
 #include "runtime/hooks.h"
 #include "runtime/namespaces.h"
@@ -84,7 +85,7 @@ Error init_failure(Error error, pid_t pid) {
 
 Status write_pid_file(const std::string& path, pid_t pid) {
   if (path.empty()) return {};
-  return write_file_atomic(path, std::to_string(pid), 0644);
+  return write_file_atomic(path, std::to_string(pid), 0644, Durability::until_reboot);
 }
 
 Result<ContainerState> create_container(const StateStore& store, const CreateOptions& options) {
@@ -95,9 +96,12 @@ Result<ContainerState> create_container(const StateStore& store, const CreateOpt
   if (!parsed) return with_context(std::move(parsed), "config.json");
   auto spec = std::make_unique<oci::Spec>(std::move(*parsed));
   if (!spec->process) return fail("config.json: process: is required to create a container");
+  // Compiled here, once, so the init only installs it; a bad profile fails before any process exists.
+  std::optional<SeccompProgram> seccomp;
   if (spec->linux.seccomp) {
-    auto valid = validate_seccomp(*spec->linux.seccomp);
-    if (!valid) return with_context(std::move(valid), "config.json");
+    auto compiled = compile_seccomp(*spec->linux.seccomp);
+    if (!compiled) return with_context(std::move(compiled), "config.json");
+    seccomp = std::move(*compiled);
   }
   std::string rootfs_path = spec->root.path[0] == '/' ? spec->root.path : bundle + "/" + spec->root.path;
   BERTH_ASSIGN(std::string rootfs, absolute_path(rootfs_path));
@@ -106,7 +110,7 @@ Result<ContainerState> create_container(const StateStore& store, const CreateOpt
   BERTH_TRY(store.claim(options.id));
   std::unique_ptr<Cgroup> cgroup;  // declared before the rollback, which may still need it
   CreateRollback rollback(store, options.id);
-  BERTH_TRY(write_file_atomic(store.config_path(options.id), *config_text, 0600));
+  BERTH_TRY(write_file_atomic(store.config_path(options.id), *config_text, 0600, Durability::until_reboot));
 
   ContainerState state;
   state.id = options.id;
@@ -120,6 +124,8 @@ Result<ContainerState> create_container(const StateStore& store, const CreateOpt
 
   std::string fifo = store.fifo_path(options.id);
   if (::mkfifo(fifo.c_str(), 0622) != 0) return fail_errno(errno, "mkfifo {}", fifo);
+  // 0622 despite the umask: the init reopens the fifo after switching to process.user.
+  if (::chmod(fifo.c_str(), 0622) != 0) return fail_errno(errno, "chmod {}", fifo);
   UniqueFd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
   if (!fifo_fd) return fail_errno(errno, "open {}", fifo);
   if (plan.new_user_namespace && !spec->linux.uid_mappings.empty()) {
@@ -137,8 +143,11 @@ Result<ContainerState> create_container(const StateStore& store, const CreateOpt
   }
 
   {
-    auto created = Cgroup::create(spec->linux.cgroups_path, options.id,
-                                  spec->linux.resources ? &*spec->linux.resources : nullptr);
+    // As runc: the device nodes the spec creates are allowed in the device cgroup too.
+    std::optional<oci::Resources> resources = spec->linux.resources;
+    if (resources && !resources->devices.empty())
+      for (auto& rule : device_rules_for_nodes(spec->linux.devices)) resources->devices.push_back(rule);
+    auto created = Cgroup::create(spec->linux.cgroups_path, options.id, resources ? &*resources : nullptr);
     if (!created) return with_context(std::move(created), "create cgroup");
     cgroup = std::move(*created);
     rollback.set_cgroup(cgroup.get());
@@ -161,10 +170,12 @@ Result<ContainerState> create_container(const StateStore& store, const CreateOpt
     context.spec = spec.get();
     context.id = options.id;
     context.rootfs = rootfs;
+    context.bundle = bundle;
     context.sync_fd = init_end.release();
     context.fifo_fd = fifo_fd.release();
     context.console_socket_fd = console_socket.release();
     context.namespaces = &plan;
+    context.seccomp = seccomp ? &*seccomp : nullptr;
     context.no_pivot = options.no_pivot;
     context.no_new_keyring = options.no_new_keyring;
     context.preserve_fds = options.preserve_fds;

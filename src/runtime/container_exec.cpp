@@ -51,8 +51,9 @@ bool same_namespace(pid_t pid, std::string_view name) {
          ours.st_dev == theirs.st_dev;
 }
 
-[[noreturn]] void run_exec_child(std::vector<JoinFd>& namespaces, const oci::Spec& spec, ExecOptions& options,
-                                 pid_t init_pid, int sync_fd, int console_fd) {
+[[noreturn]] void run_exec_child(std::vector<JoinFd>& namespaces, const oci::Spec& spec,
+                                 const SeccompProgram* seccomp, ExecOptions& options, pid_t init_pid, int sync_fd,
+                                 int console_fd) {
   auto body = [&]() -> Status {
     BERTH_TRY(expect_step(sync_fd, SyncStep::go, "berth-runtime"));
     for (auto& ns : namespaces) {
@@ -82,9 +83,8 @@ bool same_namespace(pid_t pid, std::string_view name) {
       if (pty.slave.get() > 2) pty.slave.reset(); else pty.slave.release();
     }
     if (console_fd >= 0) ::close(console_fd);
-    const oci::Seccomp* seccomp = spec.linux.seccomp ? &*spec.linux.seccomp : nullptr;
     BERTH_ASSIGN(PreparedProcess prepared, prepare_process(options.process, seccomp));
-    return std::unexpected(launch_process(options.process, seccomp, prepared, options.preserve_fds));
+    return std::unexpected(launch_process(options.process, prepared, options.preserve_fds));
   };
   auto outcome = body();
   (void)send_step(sync_fd, SyncStep::failed, outcome.error().message);
@@ -128,6 +128,10 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
   BERTH_ASSIGN(oci::Spec spec, container_spec(store, id));
   BERTH_ASSIGN(auto namespaces, open_container_namespaces(container.state, spec));
   BERTH_ASSIGN(auto cgroup, container_cgroup(container.state));
+  std::optional<SeccompProgram> seccomp;
+  if (spec.linux.seccomp) {
+    BERTH_ASSIGN(seccomp, compile_seccomp(*spec.linux.seccomp));
+  }
 
   UniqueFd console_socket;
   if (!options.console_socket.empty()) {
@@ -147,7 +151,8 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
   if (pid < 0) return fail_errno(errno, "fork");
   if (pid == 0) {
     parent_end.reset();
-    run_exec_child(namespaces, spec, options, container.state.pid, child_end.get(), console_socket.release());
+    run_exec_child(namespaces, spec, seccomp ? &*seccomp : nullptr, options, container.state.pid, child_end.get(),
+                   console_socket.release());
   }
   child_end.reset();
   console_socket.reset();

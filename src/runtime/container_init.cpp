@@ -65,6 +65,7 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
 
   RootfsOptions rootfs_options;
   rootfs_options.rootfs = context.rootfs;
+  rootfs_options.bundle = context.bundle;
   rootfs_options.in_user_namespace = plan.new_user_namespace || spec.linux.find_namespace(oci::NamespaceType::user);
   rootfs_options.new_cgroup_namespace = spec.linux.find_namespace(oci::NamespaceType::cgroup) != nullptr;
   bool own_mount_namespace = spec.linux.find_namespace(oci::NamespaceType::mount) != nullptr;
@@ -107,14 +108,16 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
 
   BERTH_TRY(set_host_and_domain_name(spec));
   if (spec.linux.personality) BERTH_TRY(apply_personality(*spec.linux.personality));
-  const oci::Seccomp* seccomp = spec.linux.seccomp ? &*spec.linux.seccomp : nullptr;
-  BERTH_ASSIGN(prepared, prepare_process(*spec.process, seccomp));
+  BERTH_ASSIGN(prepared, prepare_process(*spec.process, context.seccomp));
   if (prepared.seccomp_listener)
     BERTH_TRY(send_step(context.sync_fd, SyncStep::seccomp_fd, {}, prepared.seccomp_listener.get()));
   BERTH_TRY(send_step(context.sync_fd, SyncStep::ready));
   ::close(context.sync_fd);
   context.sync_fd = -1;
   BERTH_TRY(wait_for_start(context.fifo_fd));
+  // startContainer hooks run in the container, once `start` released it.
+  BERTH_TRY(run_hooks(spec.hooks.start_container, "startContainer",
+                      hook_state_json(context.state, ContainerStatus::running)));
   return {};
 }
 
@@ -125,8 +128,7 @@ void run_container_init(InitContext& context) {
   auto initialized = initialize(context, prepared);
   Error error;
   if (initialized) {
-    const oci::Seccomp* seccomp = context.spec->linux.seccomp ? &*context.spec->linux.seccomp : nullptr;
-    error = launch_process(*context.spec->process, seccomp, prepared, context.preserve_fds);
+    error = launch_process(*context.spec->process, prepared, context.preserve_fds);
   } else {
     error = std::move(initialized.error());
   }

@@ -10,6 +10,7 @@
 #include "oci/runtime_spec.h"
 #include "runtime/container_state.h"
 #include "runtime/namespaces.h"
+#include "runtime/seccomp.h"
 
 namespace berth::runtime {
 
@@ -17,11 +18,13 @@ struct InitContext {
   const oci::Spec* spec = nullptr;
   std::string id;
   std::string rootfs;          // absolute host path
+  std::string bundle;          // absolute; relative bind sources resolve against it
   ContainerState state;        // for createContainer hooks; the pid arrives with `go`
   int sync_fd = -1;            // our end of the socketpair
   int fifo_fd = -1;            // O_PATH fd of the exec fifo
   int console_socket_fd = -1;  // connected --console-socket, or -1
   NamespacePlan* namespaces = nullptr;
+  const SeccompProgram* seccomp = nullptr;  // compiled before clone
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;

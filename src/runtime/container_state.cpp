@@ -83,7 +83,8 @@ Status StateStore::claim(const std::string& id) const {
 }
 
 Status StateStore::save(const ContainerState& state) const {
-  return write_file_atomic(dir(state.id) + "/state.json", state.to_json().dump(), 0600);
+  // Runtime state describes live processes: after a reboot it is meaningless, so no fsync.
+  return write_file_atomic(dir(state.id) + "/state.json", state.to_json().dump(), 0600, Durability::until_reboot);
 }
 
 Result<ContainerState> StateStore::load(const std::string& id) const {

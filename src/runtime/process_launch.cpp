@@ -56,17 +56,11 @@ Status change_directory(const std::string& cwd) {
   return {};
 }
 
-bool has_notify_rule(const oci::Seccomp& seccomp) {
-  if (seccomp.default_action == "SCMP_ACT_NOTIFY") return true;
-  for (const auto& rule : seccomp.syscalls)
-    if (rule.action == "SCMP_ACT_NOTIFY") return true;
-  return false;
-}
-
 }  // namespace
 
-Result<PreparedProcess> prepare_process(const oci::Process& process, const oci::Seccomp* seccomp) {
+Result<PreparedProcess> prepare_process(const oci::Process& process, const SeccompProgram* seccomp) {
   PreparedProcess prepared;
+  prepared.seccomp = seccomp;
   BERTH_TRY(apply_rlimits(process.rlimits));
   if (process.io_priority) BERTH_TRY(apply_io_priority(*process.io_priority));
   if (process.scheduler) BERTH_TRY(apply_scheduler(*process.scheduler));
@@ -75,19 +69,14 @@ Result<PreparedProcess> prepare_process(const oci::Process& process, const oci::
   BERTH_TRY(apply_user_and_capabilities(process));
   if (process.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
     return fail_errno(errno, "set no_new_privs");
-  if (seccomp && has_notify_rule(*seccomp)) {
-    BERTH_ASSIGN(prepared.seccomp_listener, load_seccomp(*seccomp));
-    prepared.seccomp_loaded = true;
+  if (seccomp && seccomp->uses_notify) {
+    BERTH_ASSIGN(prepared.seccomp_listener, install_seccomp(*seccomp));
+    prepared.seccomp_installed = true;
   }
   return prepared;
 }
 
-Error launch_process(const oci::Process& process, const oci::Seccomp* seccomp, PreparedProcess& prepared,
-                     int preserve_fds) {
-  if (seccomp && !prepared.seccomp_loaded) {
-    auto loaded = load_seccomp(*seccomp);
-    if (!loaded) return loaded.error();
-  }
+Error launch_process(const oci::Process& process, PreparedProcess& prepared, int preserve_fds) {
   prepared.seccomp_listener.reset();
   // Preserved fds (3 .. 2+N) are passed on; everything else closes at exec.
   for (int fd = 3; fd < 3 + preserve_fds; ++fd) ::fcntl(fd, F_SETFD, 0);
@@ -96,6 +85,10 @@ Error launch_process(const oci::Process& process, const oci::Seccomp* seccomp, P
   sigset_t empty;
   sigemptyset(&empty);
   ::sigprocmask(SIG_SETMASK, &empty, nullptr);
+  if (prepared.seccomp && !prepared.seccomp_installed) {
+    auto installed = install_seccomp(*prepared.seccomp);
+    if (!installed) return installed.error();
+  }
   std::vector<char*> argv;
   for (const auto& arg : process.args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);

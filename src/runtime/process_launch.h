@@ -7,26 +7,28 @@
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "oci/runtime_spec.h"
+#include "runtime/seccomp.h"
 
 namespace berth::runtime {
 
 struct PreparedProcess {
-  std::string executable;  // args[0] resolved against the container's PATH
-  UniqueFd seccomp_listener;  // set when the profile has notify rules (already loaded)
-  bool seccomp_loaded = false;
+  std::string executable;     // args[0] resolved against the container's PATH
+  const SeccompProgram* seccomp = nullptr;  // compiled by the runtime before clone; installed last
+  UniqueFd seccomp_listener;  // set when the profile has notify rules (already installed)
+  bool seccomp_installed = false;
 };
 
 // Runs inside the container's root (after pivot_root or setns into its mount
 // namespace). Resolves the executable first so a typo fails `create`, not
 // `start`; then rlimits, personality, io priority, scheduler, cwd, user and
-// capabilities, no_new_privs. A profile with notify rules is loaded here
+// capabilities, no_new_privs. A profile with notify rules is installed here
 // (its listener must reach the runtime before the container runs).
-Result<PreparedProcess> prepare_process(const oci::Process& process, const oci::Seccomp* seccomp);
+Result<PreparedProcess> prepare_process(const oci::Process& process, const SeccompProgram* seccomp);
 
-// Loads the seccomp filter if still pending, marks every fd above
-// 2 + preserve_fds close-on-exec, clears the signal mask, and execs.
+// Marks every fd above 2 + preserve_fds close-on-exec, clears the signal
+// mask, installs the seccomp filter if still pending (last, so a strict
+// profile need only allow the workload's own syscalls), and execs.
 // Returns only on failure.
-Error launch_process(const oci::Process& process, const oci::Seccomp* seccomp, PreparedProcess& prepared,
-                     int preserve_fds);
+Error launch_process(const oci::Process& process, PreparedProcess& prepared, int preserve_fds);
 
 }  // namespace berth::runtime

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -47,6 +48,19 @@ std::string parent_directory(const std::string& path) {
   return path.substr(0, slash);
 }
 
+// The mount point of the mount holding `path`: propagation can only be
+// changed on a mount's root.
+std::string enclosing_mount_point(std::string path) {
+  for (;;) {
+    struct statx st{};
+    if (path == "/" || (::statx(AT_FDCWD, path.c_str(), 0, STATX_TYPE, &st) == 0 &&
+                        (st.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+                        (st.stx_attributes & STATX_ATTR_MOUNT_ROOT)))
+      return path;
+    path = parent_directory(path);
+  }
+}
+
 Status pivot_into(const std::string& rootfs) {
   UniqueFd old_root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!old_root) return fail_errno(errno, "open the old root");
@@ -80,7 +94,7 @@ Status prepare_rootfs(const oci::Spec& spec, const RootfsOptions& options) {
                       spec.linux.rootfs_propagation.empty() ? "rslave" : spec.linux.rootfs_propagation);
   if (propagation & MS_SHARED) {
     // pivot_root refuses a new root whose parent mount is shared.
-    std::string parent = parent_directory(options.rootfs);
+    std::string parent = enclosing_mount_point(parent_directory(options.rootfs));
     if (::mount(nullptr, parent.c_str(), nullptr, MS_PRIVATE, nullptr) != 0)
       return fail_errno(errno, "make the mount holding {} private", parent);
   }

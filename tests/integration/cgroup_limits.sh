@@ -11,8 +11,10 @@ cgroup_dir() {
   if [ $layout == v2 ]; then echo "/sys/fs/cgroup/$group/$2"; else echo "/sys/fs/cgroup/$1/$group/$2"; fi
 }
 cleanup_groups() {
-  for dir in /sys/fs/cgroup/$group /sys/fs/cgroup/*/$group; do [ -d "$dir" ] && rmdir "$dir"/* "$dir" 2>/dev/null; done
-  true
+  local dir
+  for dir in /sys/fs/cgroup/$group /sys/fs/cgroup/*/$group; do
+    if [ -d "$dir" ]; then find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
+  done
 }
 # Containers first (lib.sh's cleanup would do it, but after we need the groups gone).
 trap 'status=$?
@@ -21,10 +23,10 @@ trap 'status=$?
 
 bundle=$TEST_DIR/limited
 make_bundle "$bundle" sleep 1000
-edit_config "$bundle" --arg path "/$group/limited" '.linux.cgroupsPath = $path
+edit_config "$bundle" '.linux.cgroupsPath = $path
   | .linux.resources.memory = {"limit": 67108864}
   | .linux.resources.pids = {"limit": 40}
-  | .linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000}'
+  | .linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000}' --arg path "/$group/limited"
 expect_status 0 "create with memory, pids and cpu limits" -- rt create --bundle "$bundle" limited
 if [ $layout == v2 ]; then
   expect_eq "$(cat "$(cgroup_dir memory limited)/memory.max")" 67108864 "memory.max"
@@ -72,9 +74,9 @@ done
 # The spec's device rules: deny all, plus the defaults every container gets.
 bundle=$TEST_DIR/devices
 make_bundle "$bundle" sh -c 'echo hi >/dev/null && echo null-ok; mknod /dev/kmsg2 c 1 11 && (head -c1 /dev/kmsg2 >/dev/null 2>&1 && echo kmsg-readable || echo kmsg-denied)'
-edit_config "$bundle" --arg path "/$group/devices" '.linux.cgroupsPath = $path
+edit_config "$bundle" '.linux.cgroupsPath = $path
   | .process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
-  | .process.capabilities.permitted += ["CAP_MKNOD"]'
+  | .process.capabilities.permitted += ["CAP_MKNOD"]' --arg path "/$group/devices"
 expect_status 0 "run with the default device rules" -- rt run --bundle "$bundle" devices
 expect_contains "$(last_out)" null-ok "/dev/null is usable"
 expect_contains "$(last_out)" kmsg-denied "a device outside the allow list cannot be opened"
@@ -88,7 +90,7 @@ edit_config "$bundle" '.linux.cgroupsPath = "system.slice:berth:abc"'
 expect_status 1 "the systemd cgroupsPath form is refused" -- rt run --bundle "$bundle" systemd
 expect_contains "$(last_err)" systemd "the error mentions systemd"
 
-edit_config "$bundle" --arg path "/$group/badcpus" '.linux.cgroupsPath = $path | .linux.resources.cpu = {"cpus": "999999"}'
+edit_config "$bundle" '.linux.cgroupsPath = $path | .linux.resources.cpu = {"cpus": "999999"}' --arg path "/$group/badcpus"
 expect_status 1 "an impossible cpuset fails the run" -- rt run --bundle "$bundle" badcpus
 expect_contains "$(last_err)" "999999" "the error names the value"
 expect_contains "$(last_err)" "cpuset.cpus" "the error names the file"

@@ -23,12 +23,13 @@ rt() { "$RUNTIME" --root "$STATE_ROOT" "$@"; }
 
 cleanup() {
   local status=$?
+  set +e
   if [ -d "$STATE_ROOT" ]; then
     for id in $(ls "$STATE_ROOT" 2>/dev/null); do rt delete --force "$id" >/dev/null 2>&1 || true; done
   fi
   # Bundles may hold mounts made by tests (never by the runtime: it works in
   # the container's mount namespace); unmount before removing.
-  grep -F " $TEST_DIR" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  { grep -F " $TEST_DIR" /proc/self/mountinfo || true; } | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$TEST_DIR"
   exit $status
 }

@@ -10,7 +10,8 @@
 #
 # PODMAN_TEST_RUNTIME=/usr/bin/crun runs the same checks against another
 # runtime (to validate the test itself). PODMAN_TEST_DEBUG=1 makes podman log
-# at debug level to $TEST_DIR/podman-debug.log (printed on failure).
+# at debug level to $TEST_DIR/podman-debug.log (its tail is printed on
+# failure; PODMAN_TEST_DEBUG_LOG=FILE keeps all of it).
 source "$(dirname "$0")/lib.sh"
 
 if ! command -v podman >/dev/null 2>&1; then
@@ -70,6 +71,10 @@ lock_type = "file"
 volume_path = "$P/volumes"
 static_dir = "$P/root/libpod"
 EOF
+# PODMAN_TEST_SECCOMP_PROFILE=unconfined (or a path) to bisect failures.
+if [ -n "${PODMAN_TEST_SECCOMP_PROFILE:-}" ]; then
+  sed -i "/^\[containers\]/a seccomp_profile = \"$PODMAN_TEST_SECCOMP_PROFILE\"" "$P/containers.conf"
+fi
 export CONTAINERS_CONF="$P/containers.conf"
 export CONTAINERS_STORAGE_CONF="$P/storage.conf"
 export CONTAINERS_REGISTRIES_CONF="$P/registries.conf"
@@ -82,13 +87,14 @@ LOG_LEVEL=error
 # instead of the whole suite timing out.
 PM="$P/pm"
 {
-  echo '#!/bin/sh'
+  echo '#!/bin/bash'
   if [ "$LOG_LEVEL" == debug ]; then
+    # Debug lines go to the log; stderr also still reaches the caller.
     echo "echo \"+ podman \$*\" >>'$TEST_DIR/podman-debug.log'"
+    echo "exec 2> >(tee -a '$TEST_DIR/podman-debug.log' >&2)"
   fi
   echo "exec timeout 120 podman --root '$P/root' --runroot '$RR' --runtime '$PODMAN_RUNTIME' \\"
-  echo "  --cgroup-manager cgroupfs --events-backend file --log-level $LOG_LEVEL \"\$@\"" \
-    "$([ "$LOG_LEVEL" != debug ] || echo "2>>'$TEST_DIR/podman-debug.log'")"
+  echo "  --cgroup-manager cgroupfs --events-backend file --log-level $LOG_LEVEL \"\$@\""
 } >"$PM"
 chmod +x "$PM"
 pm() { "$PM" "$@"; }
@@ -105,6 +111,8 @@ podman_cleanup() {
   if [ "$status" != 0 ] || [ "$FAILURES" != 0 ]; then
     [ ! -s "$TEST_DIR/podman-debug.log" ] || { echo "--- podman debug log (tail)"; tail -n 300 "$TEST_DIR/podman-debug.log"; } >&2
   fi
+  # PODMAN_TEST_DEBUG_LOG=FILE keeps the whole debug log.
+  [ -z "${PODMAN_TEST_DEBUG_LOG:-}" ] || [ ! -f "$TEST_DIR/podman-debug.log" ] || cp "$TEST_DIR/podman-debug.log" "$PODMAN_TEST_DEBUG_LOG"
   (exit "$status")
   cleanup
 }

@@ -26,18 +26,19 @@ expect_status 0 "run without a profile" -- run_limited no-profile "$bundle"
 expect_not_contains "$(last_out)" "Function not implemented" "mkdir is not filtered without a profile"
 expect_contains "$(last_out)" "Seccomp:	0" "no filter without a profile"
 
-# Default ERRNO with defaultErrnoRet, everything the shell needs allowed but uname.
+# Default ERRNO with defaultErrnoRet, everything the shell needs allowed but mkdir.
 bundle=$TEST_DIR/default-errno
-make_bundle "$bundle" sh -c 'uname -m 2>&1; echo "uname=$?"'
+make_bundle "$bundle" sh -c 'mkdir /tmp/x 2>&1; echo "mkdir=$?"'
 allowed=$(printf '%s\n' read write open openat close fstat newfstatat stat lstat mmap munmap mprotect brk \
   rt_sigaction rt_sigprocmask rt_sigreturn ioctl fcntl getpid getppid getuid geteuid getgid getegid execve \
   exit exit_group wait4 clone clone3 fork vfork arch_prctl set_tid_address prctl getcwd chdir dup2 dup3 \
   pipe pipe2 access faccessat faccessat2 readlink readlinkat poll getdents64 lseek set_robust_list rseq \
   getrandom prlimit64 sigaltstack futex capget setpgid getpgid getpgrp statx | jq -R . | jq -s -c .)
-edit_config "$bundle" --argjson allowed "$allowed" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO",
-  "defaultErrnoRet": 1, "syscalls": [{"names": $allowed, "action": "SCMP_ACT_ALLOW"}]}'
+edit_config "$bundle" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO",
+  "defaultErrnoRet": 1, "syscalls": [{"names": $allowed, "action": "SCMP_ACT_ALLOW"}]}' --argjson allowed "$allowed"
 expect_status 0 "run under a default-deny profile" -- run_limited default-errno "$bundle"
-expect_contains "$(last_out)" "uname=1" "uname fails: it is not on the allow list"
+expect_contains "$(last_out)" "Operation not permitted" "mkdir fails with defaultErrnoRet 1 (EPERM)"
+expect_contains "$(last_out)" "mkdir=1" "mkdir fails: it is not on the allow list"
 
 # KILL_PROCESS: pwd's getcwd kills the process with SIGSYS (128 + 31).
 bundle=$TEST_DIR/kill
@@ -62,9 +63,9 @@ expect_contains "$(last_out)" "x86_64" "plain uname is unaffected"
 bundle=$TEST_DIR/notify
 listener=$TEST_DIR/listener.sock
 make_bundle "$bundle" sh -c 'mkdir /tmp/y 2>&1; echo "mkdir=$?"'
-edit_config "$bundle" --arg path "$listener" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+edit_config "$bundle" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
   "listenerPath": $path, "listenerMetadata": "berth-test-metadata",
-  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
+  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}' --arg path "$listener"
 cat >"$TEST_DIR/listener.py" <<'PY'
 # Accepts the runtime's connection, takes the seccomp fd and answers every
 # notification with -EXDEV until no process uses the filter any more.
@@ -113,7 +114,7 @@ expect_eq "$(jq -r '.syscalls | length > 0' <<<"$report")" "true" "the listener 
 refuse() { # refuse NAME SECCOMP-JSON EXPECTED-ERROR
   local bundle=$TEST_DIR/$1
   make_bundle "$bundle" true
-  edit_config "$bundle" --argjson seccomp "$2" '.linux.seccomp = $seccomp'
+  edit_config "$bundle" '.linux.seccomp = $seccomp' --argjson seccomp "$2"
   expect_status 1 "create refuses $1" -- rt create --bundle "$bundle" "$1"
   expect_contains "$(last_err)" "$3" "the $1 error names the field"
   expect_eq "$(rt state "$1" >/dev/null 2>&1 && echo exists || echo absent)" absent "no $1 container is left"

@@ -1,25 +1,24 @@
 // Cgroup support against the real kernel: creation with limits, process
 // tracking, freeze/thaw, stats, update, destroy, error paths, the v2 code on
 // the host's cgroup2 mount, and the eBPF device filter.
+#include "runtime/cgroup.h"
+
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <linux/magic.h>
-
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include "runtime/cgroup.h"
 #include "runtime/cgroup_devices.h"
 #include "runtime/cgroup_impl.h"
 #include "runtime/cgroup_layout.h"
@@ -405,7 +404,8 @@ TEST(CgroupV2Test, CreateFreezeStatsDestroyOnUnifiedMount) {
   std::string dir = mount + "/" + top + "/ctr";
   oci::Resources resources;
   std::string controllers = read_text(mount + "/cgroup.controllers");
-  bool hugetlb = controllers.find("hugetlb") != std::string::npos && exists("/sys/kernel/mm/hugepages/hugepages-2048kB");
+  bool hugetlb =
+      controllers.find("hugetlb") != std::string::npos && exists("/sys/kernel/mm/hugepages/hugepages-2048kB");
   if (hugetlb) resources.hugepage_limits.push_back({"2MB", 4 << 21});
   oci::DeviceRule deny_all;
   deny_all.access = "rwm";

@@ -2,6 +2,7 @@
 #include "runtime/hooks.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,8 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace berth::runtime {
 namespace {
@@ -57,10 +56,11 @@ TEST_F(HooksTest, StateJsonArrivesOnStdin) {
 TEST_F(HooksTest, ArgsAndEnvArePassedExactly) {
   // argv[0] is args[0], and the environment is only what the hook lists.
   std::string out = path("out");
-  oci::Hook hook{"/bin/sh",
-                 {"custom-argv0", "-c", "tr '\\0' ' ' </proc/$$/cmdline >\"$0\"; echo \"[$GREETING][$HOME]\" >>\"$0\"", out},
-                 {"GREETING=hello world"},
-                 {}};
+  oci::Hook hook{
+      "/bin/sh",
+      {"custom-argv0", "-c", "tr '\\0' ' ' </proc/$$/cmdline >\"$0\"; echo \"[$GREETING][$HOME]\" >>\"$0\"", out},
+      {"GREETING=hello world"},
+      {}};
   auto ran = run_hooks({hook}, "createRuntime", kState);
   ASSERT_TRUE(ran) << ran.error().message;
   std::string text = read(out);

@@ -3,6 +3,7 @@
 #include "runtime/process_setup.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <linux/capability.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
@@ -19,8 +20,6 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace berth::runtime {
 namespace {
@@ -64,9 +63,7 @@ std::string status_field(const std::string& name) {
 
 uint64_t status_mask(const std::string& name) { return std::stoull(status_field(name), nullptr, 16); }
 
-bool have_effective(int cap) {
-  return (status_mask("CapEff") >> cap) & 1;
-}
+bool have_effective(int cap) { return (status_mask("CapEff") >> cap) & 1; }
 
 constexpr uint64_t bit(int cap) { return uint64_t{1} << cap; }
 
@@ -83,8 +80,8 @@ TEST(Rlimits, SetAndReadBack) {
     std::vector<oci::Rlimit> limits{{"RLIMIT_NOFILE", 1024, 512}, {"RLIMIT_CORE", 0, 0}, {"RLIMIT_NPROC", 2000, 1000}};
     auto applied = apply_rlimits(limits);
     if (!applied) return applied.error().message;
-    for (auto [resource, soft, hard] : {std::tuple{RLIMIT_NOFILE, 512, 1024}, std::tuple{RLIMIT_CORE, 0, 0},
-                                        std::tuple{RLIMIT_NPROC, 1000, 2000}}) {
+    for (auto [resource, soft, hard] :
+         {std::tuple{RLIMIT_NOFILE, 512, 1024}, std::tuple{RLIMIT_CORE, 0, 0}, std::tuple{RLIMIT_NPROC, 1000, 2000}}) {
       rlimit value{};
       getrlimit(resource, &value);
       if (value.rlim_cur != rlim_t(soft) || value.rlim_max != rlim_t(hard)) {
@@ -300,9 +297,8 @@ TEST(Capabilities, AmbientSurvivesExecAsNonRoot) {
 TEST(Capabilities, AmbientNotInheritableIsSkipped) {
   auto message = in_child([] {
     oci::Process process = nobody_process();
-    process.capabilities =
-        oci::Capabilities{.bounding = {"CAP_KILL"}, .effective = {"CAP_KILL"}, .permitted = {"CAP_KILL"},
-                          .ambient = {"CAP_KILL"}};
+    process.capabilities = oci::Capabilities{
+        .bounding = {"CAP_KILL"}, .effective = {"CAP_KILL"}, .permitted = {"CAP_KILL"}, .ambient = {"CAP_KILL"}};
     auto applied = apply_user_and_capabilities(process);
     if (!applied) return applied.error().message;
     return expect_mask("CapAmb", 0);

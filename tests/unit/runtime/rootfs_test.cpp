@@ -265,9 +265,13 @@ TEST_F(RootfsTest, SymlinkTargetsStayInsideTheRoot) {
     CHECK(::symlink("/", (rootfs + "/evil").c_str()) == 0);
     CHECK(::symlink("../../../../../..", (rootfs + "/up").c_str()) == 0);
     CHECK(::symlink(("/etc/passwd-" + unique).c_str(), (rootfs + "/fileevil").c_str()) == 0);
+    CHECK(::symlink(("/dangling-" + unique).c_str(), (rootfs + "/dangling").c_str()) == 0);
+    CHECK(::symlink(("../../../../z-" + unique).c_str(), (rootfs + "/relative").c_str()) == 0);
     write_text(base_ + "/hostfile", "x");
     oci::Spec spec;
     spec.mounts = {
+        mount_of("/dangling/sub", "tmpfs", "tmpfs"),
+        mount_of("/relative", "tmpfs", "tmpfs"),
         mount_of("/evil/x-" + unique, "tmpfs", "tmpfs"),
         mount_of("/up/y-" + unique, "tmpfs", "tmpfs"),
         mount_of("/fileevil", "bind", base_ + "/hostfile", {"bind"}),
@@ -279,6 +283,10 @@ TEST_F(RootfsTest, SymlinkTargetsStayInsideTheRoot) {
     CHECK(::access(("/x-" + unique).c_str(), F_OK) != 0);
     CHECK(::access(("/y-" + unique).c_str(), F_OK) != 0);
     CHECK(::access(("/etc/passwd-" + unique).c_str(), F_OK) != 0);
+    CHECK(::access(("/dangling-" + unique).c_str(), F_OK) != 0);
+    CHECK(::access(("/z-" + unique).c_str(), F_OK) != 0);
+    CHECK(mountinfo_line(rootfs + "/dangling-" + unique + "/sub") != "");
+    CHECK(mountinfo_line(rootfs + "/z-" + unique) != "");
     struct statfs st{};
     CHECK(::statfs((rootfs + "/x-" + unique).c_str(), &st) == 0 && st.f_type == TMPFS_MAGIC);
     CHECK(mountinfo_line(rootfs + "/x-" + unique) != "");
