@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 #include "oci/runtime_spec.h"
 
 namespace berth::runtime {
@@ -45,7 +46,18 @@ class Cgroup {
   // {"layout":"v2","mount":..,"dir":..} or {"layout":"v1"|"hybrid","dirs":{controller:dir},
   //  "mounts":{controller:mount}[,"unified_dir":..,"unified_mount":..]}
   virtual nlohmann::json to_state() const = 0;
+  // Moves another process in (exec's fallback, and for callers like podman).
   virtual Status add_process(pid_t pid) = 0;
+
+  // The fast way in for a process the runtime is about to create. Moving a
+  // whole process between cgroups makes the kernel take a global lock that
+  // first waits out an RCU grace period (5 to 20 ms here, on every container
+  // start). Two ways in skip it: a child born in its cgroup (clone3 with
+  // CLONE_INTO_CGROUP: the fd from open_for_clone(), cgroup v2 only), and a
+  // thread moving itself ("0" written to a v1 `tasks` file: join_self(),
+  // called by the single-threaded child for the v1 hierarchies).
+  virtual Result<UniqueFd> open_for_clone() const = 0;  // invalid fd: no cgroup2 part
+  virtual Status join_self() const = 0;
   virtual Status update(const oci::Resources& resources) = 0;
   virtual Status freeze() = 0;
   virtual Status thaw() = 0;

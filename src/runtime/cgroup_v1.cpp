@@ -43,6 +43,18 @@ class CgroupV1 final : public Cgroup {
     return state;
   }
 
+  Result<UniqueFd> open_for_clone() const override {
+    if (paths_.unified_dir.empty()) return UniqueFd();
+    UniqueFd fd(::open(paths_.unified_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) return fail_errno(errno, "open {}", paths_.unified_dir);
+    return fd;
+  }
+
+  Status join_self() const override {
+    for (const auto& dir : dirs_) BERTH_TRY(cgroupfs::write(dir, "tasks", "0"));
+    return {};
+  }
+
   Status add_process(pid_t pid) override {
     std::string text = std::to_string(pid);
     for (const auto& dir : dirs_) BERTH_TRY(cgroupfs::write(dir, "cgroup.procs", text));

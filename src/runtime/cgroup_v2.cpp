@@ -1,6 +1,7 @@
 // cgroup v2 (the unified hierarchy): one directory per container, resources
 // converted from the spec's v1-shaped values the way runc converts them, and
 // the device controller as an eBPF program.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -250,6 +251,14 @@ class CgroupV2 final : public Cgroup {
   nlohmann::json to_state() const override { return {{"layout", "v2"}, {"mount", mount_}, {"dir", dir_}}; }
 
   Status add_process(pid_t pid) override { return cgroupfs::write(dir_, "cgroup.procs", std::to_string(pid)); }
+
+  Result<UniqueFd> open_for_clone() const override {
+    UniqueFd fd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) return fail_errno(errno, "open {}", dir_);
+    return fd;
+  }
+
+  Status join_self() const override { return {}; }
 
   Status update(const oci::Resources& resources) override {
     // A controller the container did not have yet (say hugetlb) must be enabled first.

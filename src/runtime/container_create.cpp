@@ -65,11 +65,16 @@ class CreateRollback {
 };
 
 // fork() with namespace flags: clone3 with no stack runs the child on a copy
-// of our stack, like fork, but creates the namespaces in the same step.
-pid_t clone_with_namespaces(int flags) {
+// of our stack, like fork, but creates the namespaces in the same step, and
+// (given a cgroup2 directory fd) starts the child in its cgroup.
+pid_t clone_with_namespaces(int flags, int cgroup_fd) {
   clone_args args{};
   args.flags = static_cast<uint64_t>(flags);
   args.exit_signal = SIGCHLD;
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup_fd);
+  }
   return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
 }
 
@@ -161,8 +166,14 @@ Result<ContainerState> create_container(const StateStore& store, const CreateOpt
   if (plan.pid_namespace_to_join && ::setns(plan.pid_namespace_to_join.get(), CLONE_NEWPID) != 0)
     return fail_errno(errno, "join pid namespace");
 
-  // The state the hooks see; the pid is filled in once known.
-  pid_t pid = clone_with_namespaces(plan.clone_flags);
+  BERTH_ASSIGN(UniqueFd cgroup_fd, cgroup->open_for_clone());
+  pid_t pid = clone_with_namespaces(plan.clone_flags, cgroup_fd.get());
+  bool born_in_cgroup = pid >= 0;
+  if (pid < 0 && cgroup_fd && errno != ENOMEM && errno != EAGAIN) {
+    // An older kernel, or a cgroup2 directory clone3 refuses: move it in afterwards.
+    pid = clone_with_namespaces(plan.clone_flags, -1);
+    born_in_cgroup = false;
+  }
   if (pid < 0) return fail_errno(errno, "clone container init");
   if (pid == 0) {
     runtime_end.reset();
@@ -176,6 +187,7 @@ Result<ContainerState> create_container(const StateStore& store, const CreateOpt
     context.console_socket_fd = console_socket.release();
     context.namespaces = &plan;
     context.seccomp = seccomp ? &*seccomp : nullptr;
+    context.cgroup = cgroup.get();
     context.no_pivot = options.no_pivot;
     context.no_new_keyring = options.no_new_keyring;
     context.preserve_fds = options.preserve_fds;
@@ -194,7 +206,10 @@ Result<ContainerState> create_container(const StateStore& store, const CreateOpt
     auto mapped = write_id_mappings(pid, spec->linux.uid_mappings, spec->linux.gid_mappings);
     if (!mapped) return fail_with_init(mapped.error());
   }
-  if (auto added = cgroup->add_process(pid); !added) return fail_with_init(added.error());
+  // The init moves itself into the v1 hierarchies (Cgroup::join_self).
+  if (!born_in_cgroup) {
+    if (auto added = cgroup->add_process(pid); !added) return fail_with_init(added.error());
+  }
   if (spec->process->oom_score_adj) {
     auto adjusted = apply_oom_score_adj(pid, *spec->process->oom_score_adj);
     if (!adjusted) return fail_with_init(adjusted.error());

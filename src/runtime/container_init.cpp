@@ -43,7 +43,9 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
   const oci::Spec& spec = *context.spec;
   NamespacePlan& plan = *context.namespaces;
 
-  // The runtime writes our id maps and puts us in our cgroup, then says go.
+  // Still single-threaded and with the runtime's credentials: move ourselves in.
+  BERTH_TRY(context.cgroup->join_self());
+  // The runtime writes our id maps (and anything else it sets on us), then says go.
   BERTH_ASSIGN(SyncMessage go, expect_step(context.sync_fd, SyncStep::go, runtime_peer));
   context.state.pid = static_cast<pid_t>(std::strtol(go.text.c_str(), nullptr, 10));
   BERTH_TRY(join_namespaces(plan.to_join));

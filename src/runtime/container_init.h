@@ -8,6 +8,7 @@
 
 #include "base/unique_fd.h"
 #include "oci/runtime_spec.h"
+#include "runtime/cgroup.h"
 #include "runtime/container_state.h"
 #include "runtime/namespaces.h"
 #include "runtime/seccomp.h"
@@ -25,6 +26,7 @@ struct InitContext {
   int console_socket_fd = -1;  // connected --console-socket, or -1
   NamespacePlan* namespaces = nullptr;
   const SeccompProgram* seccomp = nullptr;  // compiled before clone
+  const Cgroup* cgroup = nullptr;           // joined first thing (see Cgroup::join_self)
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;

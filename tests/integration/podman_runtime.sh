@@ -136,6 +136,7 @@ expect_status 0 "podman import of the busybox rootfs" -- pm import "$TEST_DIR/ro
 expect_status 0 "podman run --rm echo hi" -- pm run --rm --network none "$IMAGE" echo hi
 expect_eq "$(last_out)" "hi" "run prints hi"
 expect_status 7 "exit code propagates (sh -c 'exit 7')" -- pm run --rm --network none "$IMAGE" sh -c 'exit 7'
+expect_status 127 "a missing executable exits 127" -- pm run --rm --network none "$IMAGE" /no/such/binary
 expect_status 0 "run with env and workdir" -- pm run --rm --network none -e FOO=bar -w /tmp "$IMAGE" sh -c 'echo "$FOO $(pwd) $(hostname)"'
 expect_contains "$(last_out)" "bar /tmp" "env and workdir reach the process"
 expect_status 0 "pid namespace: the process is pid 1" -- pm run --rm --network none "$IMAGE" sh -c 'echo $$'
