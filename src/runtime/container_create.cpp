@@ -93,7 +93,7 @@ Status write_pid_file(const std::string& path, pid_t pid) {
   return write_file_atomic(path, std::to_string(pid), 0644, Durability::until_reboot);
 }
 
-Result<ContainerState> create_container(const StateStore& store, const CreateOptions& options) {
+Result<CreatedContainer> create_container(const StateStore& store, const CreateOptions& options) {
   BERTH_ASSIGN(std::string bundle, absolute_path(options.bundle.empty() ? "." : options.bundle));
   auto config_text = read_file(bundle + "/config.json");
   if (!config_text) return with_context(std::move(config_text), "load config");
@@ -128,12 +128,15 @@ Result<ContainerState> create_container(const StateStore& store, const CreateOpt
   state.shares_pid_namespace = !spec->linux.find_namespace(oci::NamespaceType::pid);
 
   std::string fifo = store.fifo_path(options.id);
-  if (::mkfifo(fifo.c_str(), 0622) != 0) return fail_errno(errno, "mkfifo {}", fifo);
-  // 0622 despite the umask: the init reopens the fifo after switching to process.user.
-  if (::chmod(fifo.c_str(), 0622) != 0) return fail_errno(errno, "chmod {}", fifo);
-  UniqueFd fifo_fd(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
-  if (!fifo_fd) return fail_errno(errno, "open {}", fifo);
-  if (plan.new_user_namespace && !spec->linux.uid_mappings.empty()) {
+  UniqueFd fifo_fd;
+  if (!options.hold_start) {
+    if (::mkfifo(fifo.c_str(), 0622) != 0) return fail_errno(errno, "mkfifo {}", fifo);
+    // 0622 despite the umask: the init reopens the fifo after switching to process.user.
+    if (::chmod(fifo.c_str(), 0622) != 0) return fail_errno(errno, "chmod {}", fifo);
+    fifo_fd.reset(::open(fifo.c_str(), O_PATH | O_CLOEXEC));
+    if (!fifo_fd) return fail_errno(errno, "open {}", fifo);
+  }
+  if (fifo_fd && plan.new_user_namespace && !spec->linux.uid_mappings.empty()) {
     // The init reopens the fifo as the mapped root: let that uid write it.
     uid_t root_uid = spec->linux.uid_mappings.front().host_id;
     gid_t root_gid = spec->linux.gid_mappings.empty() ? 0 : spec->linux.gid_mappings.front().host_id;
@@ -247,7 +250,37 @@ Result<ContainerState> create_container(const StateStore& store, const CreateOpt
   BERTH_TRY(store.save(state));
   BERTH_TRY(write_pid_file(options.pid_file, pid));
   rollback.dismiss();
-  return state;
+  CreatedContainer created{std::move(state), std::move(spec), std::move(cgroup), UniqueFd()};
+  if (options.hold_start) created.start_channel = std::move(runtime_end);
+  return created;
+}
+
+Status start_created(CreatedContainer& container) {
+  BERTH_TRY(send_step(container.start_channel.get(), SyncStep::start));
+  container.start_channel.reset();
+  if (!container.spec->hooks.poststart.empty()) {
+    // The spec: a failing poststart hook is logged, the container keeps running.
+    auto ran = run_hooks(container.spec->hooks.poststart, "poststart",
+                         hook_state_json(container.state, ContainerStatus::running));
+    if (!ran) fmt::print(stderr, "berth-runtime: warning: {}\n", ran.error().message);
+  }
+  return {};
+}
+
+Status delete_exited(const StateStore& store, CreatedContainer& container) {
+  if (container.state.shares_pid_namespace) {
+    // Without a pid namespace of its own, the init's children outlive it.
+    BERTH_ASSIGN(auto pids, container.cgroup->processes());
+    for (pid_t pid : pids) ::kill(pid, SIGKILL);
+  }
+  BERTH_TRY(container.cgroup->destroy());
+  BERTH_TRY(store.remove(container.state.id));
+  if (!container.spec->hooks.poststop.empty()) {
+    auto ran = run_hooks(container.spec->hooks.poststop, "poststop",
+                         hook_state_json(container.state, ContainerStatus::stopped));
+    if (!ran) fmt::print(stderr, "berth-runtime: warning: {}\n", ran.error().message);
+  }
+  return {};
 }
 
 }  // namespace berth::runtime

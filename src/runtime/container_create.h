@@ -5,7 +5,12 @@
 
 #include <string>
 
+#include <memory>
+
 #include "base/result.h"
+#include "base/unique_fd.h"
+#include "oci/runtime_spec.h"
+#include "runtime/cgroup.h"
 #include "runtime/container_state.h"
 
 namespace berth::runtime {
@@ -18,11 +23,30 @@ struct CreateOptions {
   int preserve_fds = 0;
   bool no_pivot = false;
   bool no_new_keyring = false;
+  // `run` in the foreground: no exec fifo; the init waits for a `start`
+  // message on the sync socket, which the caller keeps (start_created).
+  bool hold_start = false;
+};
+
+struct CreatedContainer {
+  ContainerState state;
+  std::unique_ptr<oci::Spec> spec;
+  std::unique_ptr<Cgroup> cgroup;
+  UniqueFd start_channel;  // with hold_start
 };
 
 // Creates the container and records it in the store. On any error, nothing
 // is left: no process, cgroup, state directory or mount.
-Result<ContainerState> create_container(const StateStore& store, const CreateOptions& options);
+Result<CreatedContainer> create_container(const StateStore& store, const CreateOptions& options);
+
+// `run`'s fast path, for a container this process created with hold_start:
+// release the init, then run poststart hooks (no reload of state or config).
+Status start_created(CreatedContainer& container);
+
+// `run`'s cleanup once this process reaped the init: kill what is left (a
+// container sharing the pid namespace), remove the cgroup and the state, run
+// poststop hooks.
+Status delete_exited(const StateStore& store, CreatedContainer& container);
 
 // Writes a pid file atomically, as runc does (no trailing newline).
 Status write_pid_file(const std::string& path, pid_t pid);

@@ -114,9 +114,15 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
   if (prepared.seccomp_listener)
     BERTH_TRY(send_step(context.sync_fd, SyncStep::seccomp_fd, {}, prepared.seccomp_listener.get()));
   BERTH_TRY(send_step(context.sync_fd, SyncStep::ready));
-  ::close(context.sync_fd);
-  context.sync_fd = -1;
-  BERTH_TRY(wait_for_start(context.fifo_fd));
+  if (context.fifo_fd >= 0) {
+    ::close(context.sync_fd);
+    context.sync_fd = -1;
+    BERTH_TRY(wait_for_start(context.fifo_fd));
+  } else {
+    BERTH_TRY(expect_step(context.sync_fd, SyncStep::start, runtime_peer));
+    ::close(context.sync_fd);
+    context.sync_fd = -1;
+  }
   // startContainer hooks run in the container, once `start` released it.
   BERTH_TRY(run_hooks(spec.hooks.start_container, "startContainer",
                       hook_state_json(context.state, ContainerStatus::running)));

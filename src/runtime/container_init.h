@@ -22,7 +22,7 @@ struct InitContext {
   std::string bundle;          // absolute; relative bind sources resolve against it
   ContainerState state;        // for createContainer hooks; the pid arrives with `go`
   int sync_fd = -1;            // our end of the socketpair
-  int fifo_fd = -1;            // O_PATH fd of the exec fifo
+  int fifo_fd = -1;            // O_PATH fd of the exec fifo; -1: wait for `start` on sync_fd
   int console_socket_fd = -1;  // connected --console-socket, or -1
   NamespacePlan* namespaces = nullptr;
   const SeccompProgram* seccomp = nullptr;  // compiled before clone

@@ -16,7 +16,8 @@ enum class SyncStep : char {
   run_hooks = 'h',      // init → runtime: rootfs prepared; run prestart/createRuntime hooks
   hooks_done = 'd',     // runtime → init
   seccomp_fd = 's',     // init → runtime: the notify listener fd (attached)
-  ready = 'r',          // init → runtime: waiting on the exec fifo
+  ready = 'r',          // init → runtime: waiting on the exec fifo (or for `start`)
+  start = 'x',          // runtime → init: exec now (`run` holds the socket instead of a fifo)
   failed = 'e',         // either way: the rest of the message says why
 };
 

@@ -40,16 +40,20 @@ int verb_run(const Globals& globals, const CreateFlags& flags) {
   auto store = globals.store();
   // Blocked before the init exists, so a Ctrl-C cannot fall between create and wait.
   if (!flags.detach) runtime::block_forwarded_signals();
-  auto created = runtime::create_container(store, create_options(flags));
+  auto options = create_options(flags);
+  // In the foreground the init is our child: hand it `start` directly.
+  options.hold_start = !flags.detach;
+  auto created = runtime::create_container(store, options);
   if (!created) return globals.report(std::move(created.error()).context("run " + flags.id));
-  if (auto started = runtime::start_container(store, flags.id); !started) {
+  auto started = flags.detach ? runtime::start_container(store, flags.id) : runtime::start_created(*created);
+  if (!started) {
     (void)runtime::delete_container(store, flags.id, true);
     return globals.report(std::move(started.error()).context("run " + flags.id));
   }
   if (flags.detach) return 0;
-  int status = runtime::wait_forwarding_signals(created->pid);
+  int status = runtime::wait_forwarding_signals(created->state.pid);
   if (!flags.keep) {
-    if (auto deleted = runtime::delete_container(store, flags.id, true); !deleted)
+    if (auto deleted = runtime::delete_exited(store, *created); !deleted)
       globals.report(std::move(deleted.error()).context("delete " + flags.id));
   }
   return status;
