@@ -66,13 +66,17 @@ Result<PreparedProcess> prepare_process(const oci::Process& process, const Secco
   if (process.scheduler) BERTH_TRY(apply_scheduler(*process.scheduler));
   BERTH_TRY(change_directory(process.cwd));
   BERTH_ASSIGN(prepared.executable, resolve_executable(process));
-  BERTH_TRY(apply_user_and_capabilities(process));
-  if (process.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-    return fail_errno(errno, "set no_new_privs");
-  if (seccomp && seccomp->uses_notify) {
+  // Without no_new_privs, installing a filter needs CAP_SYS_ADMIN: do it
+  // while we still have it (as runc). A profile with notify rules goes in
+  // now too, so its listener can reach the runtime before the container runs.
+  // Otherwise the filter goes in last, right before execve.
+  if (seccomp && (!process.no_new_privileges || seccomp->uses_notify)) {
     BERTH_ASSIGN(prepared.seccomp_listener, install_seccomp(*seccomp));
     prepared.seccomp_installed = true;
   }
+  BERTH_TRY(apply_user_and_capabilities(process));
+  if (process.no_new_privileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+    return fail_errno(errno, "set no_new_privs");
   return prepared;
 }
 

@@ -21,8 +21,9 @@ struct PreparedProcess {
 // Runs inside the container's root (after pivot_root or setns into its mount
 // namespace). Resolves the executable first so a typo fails `create`, not
 // `start`; then rlimits, personality, io priority, scheduler, cwd, user and
-// capabilities, no_new_privs. A profile with notify rules is installed here
-// (its listener must reach the runtime before the container runs).
+// capabilities, no_new_privs. The seccomp filter is installed here when it
+// must be (no no_new_privs: it needs CAP_SYS_ADMIN; notify rules: the
+// listener must reach the runtime first), else last by launch_process.
 Result<PreparedProcess> prepare_process(const oci::Process& process, const SeccompProgram* seccomp);
 
 // Marks every fd above 2 + preserve_fds close-on-exec, clears the signal
