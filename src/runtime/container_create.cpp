@@ -257,7 +257,12 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
 
 Status start_created(CreatedContainer& container) {
   BERTH_TRY(send_step(container.start_channel.get(), SyncStep::start));
+  // The init keeps its end (close-on-exec) through the startContainer hooks:
+  // end of file means the process runs; a message means it failed.
+  auto outcome = receive_with_fd(container.start_channel.get());
   container.start_channel.reset();
+  if (outcome && !outcome->payload.empty() && outcome->payload[0] == static_cast<char>(SyncStep::failed))
+    return fail("{}", outcome->payload.substr(1));
   if (!container.spec->hooks.poststart.empty()) {
     // The spec: a failing poststart hook is logged, the container keeps running.
     auto ran = run_hooks(container.spec->hooks.poststart, "poststart",

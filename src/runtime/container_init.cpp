@@ -30,13 +30,15 @@ Status set_host_and_domain_name(const oci::Spec& spec) {
   return {};
 }
 
-// Blocks until `start` opens the fifo for reading, then tells it we go.
-Status wait_for_start(int fifo_fd) {
+// Blocks until `start` opens the fifo for reading, then tells it we go. The
+// returned writer is close-on-exec and must stay open until execve: `start`
+// reads until end of file, so it returns only once the process runs.
+Result<UniqueFd> wait_for_start(int fifo_fd) {
   UniqueFd writer(::open(fd_path(fifo_fd).c_str(), O_WRONLY | O_CLOEXEC));
   if (!writer) return fail_errno(errno, "open exec fifo");
   char zero = '0';
   if (::write(writer.get(), &zero, 1) != 1) return fail_errno(errno, "write exec fifo");
-  return {};
+  return writer;
 }
 
 Status initialize(InitContext& context, PreparedProcess& prepared) {
@@ -117,11 +119,10 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
   if (context.fifo_fd >= 0) {
     ::close(context.sync_fd);
     context.sync_fd = -1;
-    BERTH_TRY(wait_for_start(context.fifo_fd));
+    BERTH_ASSIGN(context.start_confirmation, wait_for_start(context.fifo_fd));
   } else {
+    // The sync socket stays open (close-on-exec) to the same end.
     BERTH_TRY(expect_step(context.sync_fd, SyncStep::start, runtime_peer));
-    ::close(context.sync_fd);
-    context.sync_fd = -1;
   }
   // startContainer hooks run in the container, once `start` released it.
   BERTH_TRY(run_hooks(spec.hooks.start_container, "startContainer",

@@ -30,6 +30,7 @@ struct InitContext {
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;
+  UniqueFd start_confirmation;  // exec fifo writer, held until execve closes it
 };
 
 // Never returns: execs the container process or reports the error over

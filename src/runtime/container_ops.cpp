@@ -126,6 +126,18 @@ Status start_container(const StateStore& store, const std::string& id) {
   char byte;
   if (::read(reader.get(), &byte, 1) != 1) return fail("container init did not confirm the start");
   ::unlink(fifo.c_str());
+  // The init holds its end open (close-on-exec) through the startContainer
+  // hooks: end of file means the container process is running.
+  for (;;) {
+    pollfd wait{reader.get(), POLLIN, 0};
+    int ready = ::poll(&wait, 1, 50);
+    if (ready < 0 && errno != EINTR) return fail_errno(errno, "poll exec fifo");
+    if (ready > 0) {
+      ssize_t n = ::read(reader.get(), &byte, 1);
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) break;
+    }
+    if (!init_alive(container.state)) break;
+  }
   BERTH_ASSIGN(oci::Spec spec, container_spec(store, id));
   if (!spec.hooks.poststart.empty()) {
     // The spec: a failing poststart hook is logged, the container keeps running.
