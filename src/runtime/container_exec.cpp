@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -150,6 +151,9 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
   pid_t pid = ::fork();
   if (pid < 0) return fail_errno(errno, "fork");
   if (pid == 0) {
+    // It enters the container while still being the host's binary: not
+    // dumpable, so no container process can reach it via /proc (CVE-2019-5736).
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     parent_end.reset();
     run_exec_child(namespaces, spec, seccomp ? &*seccomp : nullptr, options, container.state.pid, child_end.get(),
                    console_socket.release());

@@ -4,6 +4,7 @@
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -133,6 +134,10 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
 }  // namespace
 
 void run_container_init(InitContext& context) {
+  // Until execve replaces it, this process is the host's berth-runtime: keep
+  // container processes from opening it through /proc/PID/exe (CVE-2019-5736).
+  // execve of the container's program makes it dumpable again.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   PreparedProcess prepared;
   auto initialized = initialize(context, prepared);
   Error error;

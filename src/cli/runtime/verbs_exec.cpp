@@ -27,6 +27,7 @@ Result<oci::Process> process_from_flags(const Globals& globals, const ExecFlags&
     return process;
   }
   if (flags.words.size() < 2) return fail("exec: a command to run is required");
+  BERTH_TRY(runtime::load_container(globals.store(), id));
   auto spec = runtime::container_spec(globals.store(), id);
   if (!spec) return with_context(std::move(spec), "load the container's config");
   oci::Process process = *spec->process;
