@@ -151,7 +151,8 @@ int runtime_main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    // runc exits 1 on a usage error; --help and --version are successes.
+    return app.exit(error) == 0 ? 0 : 1;
   }
   if (systemd_cgroup) return globals.report(Error{"--systemd-cgroup: systemd cgroup management is not supported; use cgroupfs paths"});
 
