@@ -10,7 +10,7 @@ packages=(
   nlohmann-json3-dev libseccomp-dev libcap-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev
   # tests and benchmarks
-  busybox-static crun runc podman jq iproute2 util-linux uidmap time
+  busybox-static crun runc podman jq iproute2 util-linux uidmap time python3
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -27,3 +27,17 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build
 cmake --install build --prefix /usr/local >/dev/null
 echo "setup: installed $(command -v berth-runtime)"
+
+# A first container: a busybox bundle from the default spec, run by berth-runtime.
+bundle=build/first-container
+if [ ! -x "$bundle/rootfs/bin/busybox" ]; then
+  rm -rf "$bundle" && mkdir -p "$bundle/rootfs/bin"
+  cp /bin/busybox "$bundle/rootfs/bin/busybox"
+  ln -s busybox "$bundle/rootfs/bin/sh"
+  ln -s busybox "$bundle/rootfs/bin/echo"
+fi
+rm -f "$bundle/config.json"
+berth-runtime spec --bundle "$bundle"
+jq '.process.terminal = false | .process.args = ["echo", "Hello from a Berth container"]' \
+  "$bundle/config.json" >"$bundle/config.json.new" && mv "$bundle/config.json.new" "$bundle/config.json"
+berth-runtime --root build/first-container-state run --bundle "$bundle" "first-$$"
