@@ -36,6 +36,9 @@ expect_status 1 "state without an id" -- rt state nope
 rt --log "$TEST_DIR/log.json" --log-format json state nope 2>/dev/null || true
 expect_eq "$(jq -r .level "$TEST_DIR/log.json")" "error" "json log line has a level"
 expect_contains "$(jq -r .msg "$TEST_DIR/log.json")" "container does not exist" "json log line has the message"
+rt --log "$TEST_DIR/debug.log" --debug state nope 2>/dev/null || true
+expect_contains "$(head -1 "$TEST_DIR/debug.log")" "level=debug" "--debug logs the command"
+expect_contains "$(tail -1 "$TEST_DIR/debug.log")" "level=error" "text log line has a level"
 
 # update's flags and events --stats on a running container.
 make_bundle "$TEST_DIR/box" sleep 1000

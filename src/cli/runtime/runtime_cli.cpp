@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <seccomp.h>
+#include <unistd.h>
 
 #include "cli/runtime/verbs.h"
 #include "runtime/state_json.h"
@@ -153,6 +154,11 @@ int runtime_main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     // runc exits 1 on a usage error; --help and --version are successes.
     return app.exit(error) == 0 ? 0 : 1;
+  }
+  if (globals.debug) {
+    std::string command;
+    for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+    globals.log_debug(fmt::format("pid {}: {}", ::getpid(), command));
   }
   if (systemd_cgroup) return globals.report(Error{"--systemd-cgroup: systemd cgroup management is not supported; use cgroupfs paths"});
 
