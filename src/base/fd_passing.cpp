@@ -32,6 +32,14 @@ Status send_with_fd(int socket_fd, std::string_view payload, int fd) {
     sent = ::sendmsg(socket_fd, &message, MSG_NOSIGNAL);
   } while (sent < 0 && errno == EINTR);
   if (sent < 0) return fail_errno(errno, "sendmsg");
+  // The fd went with the first bytes; on a stream socket the rest may need more writes.
+  size_t done = payload.empty() ? 0 : static_cast<size_t>(sent);
+  while (done < payload.size()) {
+    ssize_t n = ::send(socket_fd, payload.data() + done, payload.size() - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail_errno(errno, "send");
+    done += static_cast<size_t>(n);
+  }
   return {};
 }
 

@@ -9,7 +9,8 @@
 
 namespace berth {
 
-// One sendmsg carrying `payload` and, when fd >= 0, the fd.
+// Sends `payload` and, when fd >= 0, the fd with its first bytes (one
+// sendmsg; on a stream socket a long payload may take more writes).
 Status send_with_fd(int socket_fd, std::string_view payload, int fd);
 
 struct ReceivedMessage {

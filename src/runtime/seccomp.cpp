@@ -3,6 +3,8 @@
 // listenerPath socket. Semantics follow runc with libseccomp 2.5.
 #include "runtime/seccomp.h"
 
+#include "base/fd_passing.h"
+
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/mman.h>
@@ -364,46 +366,10 @@ Result<UniqueFd> load_seccomp(const oci::Seccomp& seccomp) {
 Status send_seccomp_listener(const std::string& listener_path, int listener_fd, const std::string& state_json) {
   // On a stream socket, ancillary data needs at least one byte of payload.
   if (state_json.empty()) return fail("seccomp listener {}: empty state", listener_path);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  if (listener_path.empty() || listener_path.size() >= sizeof(address.sun_path))
-    return fail("seccomp listener {}: socket path must be 1..{} bytes", listener_path, sizeof(address.sun_path) - 1);
-  listener_path.copy(address.sun_path, listener_path.size());
-
-  UniqueFd socket_fd(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!socket_fd) return fail_errno(errno, "seccomp listener {}: socket", listener_path);
-  int rc;
-  do {
-    rc = connect(socket_fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof(address));
-  } while (rc < 0 && errno == EINTR);
-  if (rc < 0) return fail_errno(errno, "seccomp listener {}: connect", listener_path);
-
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  iovec iov{.iov_base = const_cast<char*>(state_json.data()), .iov_len = state_json.size()};
-  msghdr message{};
-  message.msg_iov = &iov;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof(control);
-  cmsghdr* header = CMSG_FIRSTHDR(&message);
-  header->cmsg_level = SOL_SOCKET;
-  header->cmsg_type = SCM_RIGHTS;
-  header->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(header), &listener_fd, sizeof(int));
-
-  ssize_t sent;
-  do {
-    sent = sendmsg(socket_fd.get(), &message, MSG_NOSIGNAL);
-  } while (sent < 0 && errno == EINTR);
-  if (sent < 0) return fail_errno(errno, "seccomp listener {}: sendmsg", listener_path);
-  // The fd went with the first bytes; a long state may need more writes.
-  size_t done = static_cast<size_t>(sent);
-  while (done < state_json.size()) {
-    ssize_t n = send(socket_fd.get(), state_json.data() + done, state_json.size() - done, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_errno(errno, "seccomp listener {}: send state", listener_path);
-    done += static_cast<size_t>(n);
-  }
+  auto connected = connect_unix(listener_path);
+  if (!connected) return with_context(std::move(connected), "seccomp listener");
+  auto sent = send_with_fd(connected->get(), state_json, listener_fd);
+  if (!sent) return with_context(std::move(sent), "seccomp listener " + listener_path);
   return {};
 }
 

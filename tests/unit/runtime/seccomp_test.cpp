@@ -372,7 +372,7 @@ TEST(Seccomp, SendListenerErrorsNameThePath) {
   auto sent = send_seccomp_listener("/nonexistent-berth/listener.sock", 0, "{}");
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().message,
-            "seccomp listener /nonexistent-berth/listener.sock: connect: No such file or directory");
+            "seccomp listener: connect /nonexistent-berth/listener.sock: No such file or directory");
 }
 
 std::string validation_error(const oci::Seccomp& seccomp) {
