@@ -65,7 +65,9 @@ Status write_existing_file_at(int dir_fd, const std::string& name, std::string_v
 
 Status write_file_atomic(const std::string& path, std::string_view content, int mode, Durability durability) {
   std::string temporary = path + ".tmp-" + std::to_string(::getpid());
-  UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  // O_EXCL|O_NOFOLLOW: a planted file or symlink at the temporary name is not followed.
+  ::unlink(temporary.c_str());
+  UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
   if (!fd) return fail_errno(errno, "create {}", temporary);
   if (auto written = write_all(fd.get(), content, temporary); !written) {
     ::unlink(temporary.c_str());

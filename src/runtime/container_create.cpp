@@ -79,10 +79,12 @@ pid_t clone_with_namespaces(int flags, int cgroup_fd) {
 }
 
 // The outcome of the init's failure, with its own words when it sent some.
+// WNOWAIT: the rollback still owns the (unreaped, so not reusable) pid.
 Error init_failure(Error error, pid_t pid) {
-  int status = 0;
-  if (::waitpid(pid, &status, WNOHANG) == pid && WIFSIGNALED(status))
-    error.message += fmt::format(" (killed by signal {})", WTERMSIG(status));
+  siginfo_t info{};
+  if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid &&
+      (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED))
+    error.message += fmt::format(" (killed by signal {})", info.si_status);
   return error;
 }
 
@@ -125,7 +127,9 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   state.owner = "root";
   state.annotations = spec->annotations;
   state.new_user_namespace = plan.new_user_namespace;
-  state.shares_pid_namespace = !spec->linux.find_namespace(oci::NamespaceType::pid);
+  // A pid namespace joined by path is someone else's: the init is not its pid 1.
+  const oci::Namespace* pid_namespace = spec->linux.find_namespace(oci::NamespaceType::pid);
+  state.shares_pid_namespace = !pid_namespace || !pid_namespace->path.empty();
 
   std::string fifo = store.fifo_path(options.id);
   UniqueFd fifo_fd;
@@ -159,6 +163,12 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     if (!created) return with_context(std::move(created), "create cgroup");
     cgroup = std::move(*created);
     rollback.set_cgroup(cgroup.get());
+    // As runc: a cgroup that already holds processes belongs to someone else.
+    BERTH_ASSIGN(auto occupants, cgroup->processes());
+    if (!occupants.empty()) {
+      rollback.set_cgroup(nullptr);
+      return fail("container's cgroup is not empty: {} process(es) found", occupants.size());
+    }
     state.cgroup = cgroup->to_state();
   }
 
@@ -166,8 +176,14 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) != 0) return fail_errno(errno, "socketpair");
   UniqueFd runtime_end(sockets[0]), init_end(sockets[1]);
 
-  if (plan.pid_namespace_to_join && ::setns(plan.pid_namespace_to_join.get(), CLONE_NEWPID) != 0)
-    return fail_errno(errno, "join pid namespace");
+  // pidns applies to children: join it for the clone only, so hooks we run
+  // later stay in the runtime's pid namespace as the spec wants.
+  UniqueFd own_pid_namespace;
+  if (plan.pid_namespace_to_join) {
+    own_pid_namespace.reset(::open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC));
+    if (!own_pid_namespace) return fail_errno(errno, "open /proc/self/ns/pid_for_children");
+    if (::setns(plan.pid_namespace_to_join.get(), CLONE_NEWPID) != 0) return fail_errno(errno, "join pid namespace");
+  }
 
   BERTH_ASSIGN(UniqueFd cgroup_fd, cgroup->open_for_clone());
   pid_t pid = clone_with_namespaces(plan.clone_flags, cgroup_fd.get());
@@ -180,6 +196,9 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   if (pid < 0) return fail_errno(errno, "clone container init");
   if (pid == 0) {
     runtime_end.reset();
+    cgroup_fd.reset();
+    plan.pid_namespace_to_join.reset();
+    own_pid_namespace.reset();
     InitContext context;
     context.spec = spec.get();
     context.id = options.id;
@@ -198,6 +217,8 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     run_container_init(context);
   }
   rollback.set_pid(pid);
+  if (own_pid_namespace && ::setns(own_pid_namespace.get(), CLONE_NEWPID) != 0)
+    return std::unexpected(init_failure(fail_errno(errno, "return to the runtime's pid namespace").error(), pid));
   init_end.reset();
   console_socket.reset();
   state.pid = pid;
@@ -261,7 +282,8 @@ Status start_created(CreatedContainer& container) {
   // end of file means the process runs; a message means it failed.
   auto outcome = receive_with_fd(container.start_channel.get());
   container.start_channel.reset();
-  if (outcome && !outcome->payload.empty() && outcome->payload[0] == static_cast<char>(SyncStep::failed))
+  if (!outcome) return with_context(std::move(outcome), "wait for the container process to start");
+  if (!outcome->payload.empty() && outcome->payload[0] == static_cast<char>(SyncStep::failed))
     return fail("{}", outcome->payload.substr(1));
   if (!container.spec->hooks.poststart.empty()) {
     // The spec: a failing poststart hook is logged, the container keeps running.

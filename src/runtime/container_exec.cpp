@@ -128,6 +128,11 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
   if (container.status == ContainerStatus::paused) return fail("cannot exec in a paused container");
   BERTH_ASSIGN(oci::Spec spec, container_spec(store, id));
   BERTH_ASSIGN(auto namespaces, open_container_namespaces(container.state, spec));
+  // The pid could have been reused between load_container and the opens above.
+  if (process_start_time(container.state.pid) != container.state.pid_start_time)
+    return fail("cannot exec in a stopped container");
+  // A process.json without capabilities gets the container's, as runc does.
+  if (!options.process.capabilities && spec.process) options.process.capabilities = spec.process->capabilities;
   BERTH_ASSIGN(auto cgroup, container_cgroup(container.state));
   std::optional<SeccompProgram> seccomp;
   if (spec.linux.seccomp) {
@@ -174,7 +179,11 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
   }
   // The socket is close-on-exec: end of file means the process exec'd.
   auto message = receive_with_fd(parent_end.get());
-  if (message && !message->payload.empty()) {
+  if (!message) {
+    reap();
+    return with_context(std::move(message), "wait for the exec'd process");
+  }
+  if (!message->payload.empty()) {
     reap();
     if (message->payload[0] == static_cast<char>(SyncStep::failed)) return fail("{}", message->payload.substr(1));
     return fail("exec child sent an unexpected message");

@@ -34,8 +34,10 @@ Status set_host_and_domain_name(const oci::Spec& spec) {
 // Blocks until `start` opens the fifo for reading, then tells it we go. The
 // returned writer is close-on-exec and must stay open until execve: `start`
 // reads until end of file, so it returns only once the process runs.
-Result<UniqueFd> wait_for_start(int fifo_fd) {
-  UniqueFd writer(::open(fd_path(fifo_fd).c_str(), O_WRONLY | O_CLOEXEC));
+Result<UniqueFd> wait_for_start(int fd_dir, int fifo_fd) {
+  // Reopened through the host procfs opened before pivot_root: the
+  // container's own /proc (or a file the image put there) is not trusted.
+  UniqueFd writer(::openat(fd_dir, std::to_string(fifo_fd).c_str(), O_WRONLY | O_CLOEXEC));
   if (!writer) return fail_errno(errno, "open exec fifo");
   char zero = '0';
   if (::write(writer.get(), &zero, 1) != 1) return fail_errno(errno, "write exec fifo");
@@ -76,6 +78,8 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
   bool own_mount_namespace = spec.linux.find_namespace(oci::NamespaceType::mount) != nullptr;
   if (own_mount_namespace) BERTH_TRY(prepare_rootfs(spec, rootfs_options));
 
+  UniqueFd own_fd_dir(::open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!own_fd_dir) return fail_errno(errno, "open /proc/self/fd");
   UniqueFd root_fd(::open(context.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd) return fail_errno(errno, "open rootfs {}", context.rootfs);
   if (spec.process) {
@@ -120,7 +124,9 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
   if (context.fifo_fd >= 0) {
     ::close(context.sync_fd);
     context.sync_fd = -1;
-    BERTH_ASSIGN(context.start_confirmation, wait_for_start(context.fifo_fd));
+    BERTH_ASSIGN(context.start_confirmation, wait_for_start(own_fd_dir.get(), context.fifo_fd));
+    ::close(context.fifo_fd);
+    context.fifo_fd = -1;
   } else {
     // The sync socket stays open (close-on-exec) to the same end.
     BERTH_TRY(expect_step(context.sync_fd, SyncStep::start, runtime_peer));

@@ -121,6 +121,8 @@ Status start_container(const StateStore& store, const std::string& id) {
     int ready = ::poll(&wait, 1, 50);
     if (ready < 0 && errno != EINTR) return fail_errno(errno, "poll exec fifo");
     if (ready > 0 && (wait.revents & POLLIN)) break;
+    // Hang-up without data: another `start` took the byte first.
+    if (ready > 0 && (wait.revents & POLLHUP)) return fail("cannot start an already running container");
     if (!init_alive(container.state)) return fail("cannot start a container that has stopped");
   }
   char byte;
@@ -150,7 +152,9 @@ Status start_container(const StateStore& store, const std::string& id) {
 Status kill_container(const StateStore& store, const std::string& id, int signal, bool all) {
   BERTH_ASSIGN(Container container, load_container(store, id));
   if (container.status == ContainerStatus::stopped) return fail("container not running");
-  if (all || container.state.shares_pid_namespace) return signal_all(container.state, signal);
+  // Without a pid namespace of its own, killing the init kills nobody else:
+  // SIGKILL goes to all, as runc does; other signals only with --all.
+  if (all || (container.state.shares_pid_namespace && signal == SIGKILL)) return signal_all(container.state, signal);
   return signal_init(container.state, signal);
 }
 

@@ -72,8 +72,9 @@ Status validate_container_id(const std::string& id) {
 
 Status StateStore::claim(const std::string& id) const {
   BERTH_TRY(validate_container_id(id));
-  if (::mkdir(root_.c_str(), 0711) != 0 && errno != EEXIST) {
-    BERTH_TRY(make_directories(root_, 0711));
+  // 0700 as runc's: the exec fifo inside must not be reachable by other users.
+  if (::mkdir(root_.c_str(), 0700) != 0 && errno != EEXIST) {
+    BERTH_TRY(make_directories(root_, 0700));
   }
   if (::mkdir(dir(id).c_str(), 0711) != 0) {
     if (errno == EEXIST) return fail("container with id exists: {}", id);

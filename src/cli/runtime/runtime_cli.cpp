@@ -1,7 +1,10 @@
 #include "cli/runtime/runtime_cli.h"
 
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
 #include <seccomp.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cli/runtime/verbs.h"
@@ -32,7 +35,37 @@ std::string version_string() {
 
 }  // namespace
 
+namespace {
+
+// Every process this runtime forks may end up inside a container while it
+// is still the host's binary: none is dumpable (CVE-2019-5736). A caller may
+// also have left SIGCHLD ignored, which would make children vanish unreaped.
+void harden_process() {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  ::signal(SIGCHLD, SIG_DFL);
+  // With stdio closed, our own fds would land on 0-2 and be passed on.
+  for (int fd = 0; fd <= 2; ++fd)
+    if (::fcntl(fd, F_GETFD) < 0) {
+      int null = ::open("/dev/null", O_RDWR);
+      if (null >= 0 && null != fd) {
+        ::dup2(null, fd);
+        ::close(null);
+      }
+    }
+}
+
+// --preserve-fds N passes 3 .. 2+N on: they must be the caller's, or one of
+// the runtime's own (a socket, a host directory) would reach the container.
+Status check_preserved_fds(int count) {
+  for (int fd = 3; fd < 3 + count; ++fd)
+    if (::fcntl(fd, F_GETFD) < 0) return fail("--preserve-fds {}: fd {} is not open", count, fd);
+  return {};
+}
+
+}  // namespace
+
 int runtime_main(int argc, char** argv) {
+  harden_process();
   CLI::App app{"berth-runtime: an OCI runtime with runc's command line", "berth-runtime"};
   app.require_subcommand(1);
   app.set_version_flag("-v,--version", version_string());
@@ -161,6 +194,9 @@ int runtime_main(int argc, char** argv) {
     globals.log_debug(fmt::format("pid {}: {}", ::getpid(), command));
   }
   if (systemd_cgroup) return globals.report(Error{"--systemd-cgroup: systemd cgroup management is not supported; use cgroupfs paths"});
+
+  int preserved = *create ? create_flags.preserve_fds : *run ? run_flags.preserve_fds : *exec ? exec_flags.preserve_fds : 0;
+  if (auto checked = check_preserved_fds(preserved); !checked) return globals.report(checked.error());
 
   if (*create) return verb_create(globals, create_flags);
   if (*run) return verb_run(globals, run_flags);

@@ -44,7 +44,6 @@ Result<oci::Process> process_from_flags(const Globals& globals, const ExecFlags&
   if (!flags.user.empty()) {
     auto colon = flags.user.find(':');
     BERTH_ASSIGN(process.user.uid, parse_id(flags.user.substr(0, colon), "uid"));
-    process.user.gid = 0;
     if (colon != std::string::npos) {
       BERTH_ASSIGN(process.user.gid, parse_id(flags.user.substr(colon + 1), "gid"));
     }

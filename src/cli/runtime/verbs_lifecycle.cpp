@@ -76,8 +76,12 @@ int verb_kill(const Globals& globals, const std::string& id, const std::string& 
 int verb_delete(const Globals& globals, const std::string& id, bool force) {
   auto deleted = runtime::delete_container(globals.store(), id, force);
   if (!deleted) {
-    // runc: deleting a container that does not exist is fine with --force.
-    if (force && deleted.error().message == "container does not exist") return 0;
+    // runc: deleting a container that does not exist is fine with --force,
+    // and clears what an interrupted create left (a directory without state).
+    if (force && deleted.error().message == "container does not exist") {
+      (void)globals.store().remove(id);
+      return 0;
+    }
     return report_for(globals, "delete " + id, deleted.error());
   }
   return 0;
