@@ -18,6 +18,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/cgroup_devices.h"
 #include "runtime/container_init.h"
+#include "runtime/container_ops.h"
 #include "runtime/hooks.h"
 #include "runtime/namespaces.h"
 #include "runtime/process_setup.h"
@@ -37,29 +38,26 @@ Result<std::string> absolute_path(const std::string& path) {
   return std::string(resolved);
 }
 
-// Undoes a half-made container unless dismissed: kills the init, removes the
-// cgroup and the state directory.
+// Undoes a half-made container unless dismissed: reaps the init it killed,
+// then tears down what is left (processes, cgroup, state directory).
 class CreateRollback {
  public:
-  CreateRollback(const StateStore& store, std::string id) : store_(store), id_(std::move(id)) {}
+  CreateRollback(const StateStore& store, const ContainerState& state) : store_(store), state_(state) {}
   ~CreateRollback() {
     if (dismissed_) return;
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+    if (state_.pid > 0) {
+      ::kill(state_.pid, SIGKILL);
+      while (::waitpid(state_.pid, nullptr, 0) < 0 && errno == EINTR) {
       }
     }
-    if (cgroup_) (void)cgroup_->destroy();
-    (void)store_.remove(id_);
+    (void)teardown_container(store_, state_, cgroup_, nullptr);
   }
-  void set_pid(pid_t pid) { pid_ = pid; }
   void set_cgroup(Cgroup* cgroup) { cgroup_ = cgroup; }
   void dismiss() { dismissed_ = true; }
 
  private:
   const StateStore& store_;
-  std::string id_;
-  pid_t pid_ = 0;
+  const ContainerState& state_;  // its pid is set once the init exists
   Cgroup* cgroup_ = nullptr;
   bool dismissed_ = false;
 };
@@ -115,12 +113,13 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   BERTH_ASSIGN(NamespacePlan plan, plan_namespaces(spec->linux));
 
   BERTH_TRY(store.claim(options.id));
-  std::unique_ptr<Cgroup> cgroup;  // declared before the rollback, which may still need it
-  CreateRollback rollback(store, options.id);
+  // Declared before the rollback, which may still need them.
+  std::unique_ptr<Cgroup> cgroup;
+  ContainerState state;
+  CreateRollback rollback(store, state);
+  state.id = options.id;
   BERTH_TRY(write_file_atomic(store.config_path(options.id), *config_text, 0600, Durability::until_reboot));
 
-  ContainerState state;
-  state.id = options.id;
   state.bundle = bundle;
   state.rootfs = rootfs;
   state.created = rfc3339_now();
@@ -216,12 +215,12 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     context.state = state;
     run_container_init(context);
   }
-  rollback.set_pid(pid);
+  state.pid = pid;
+  state.pid_start_time = process_start_time(pid);
   if (own_pid_namespace && ::setns(own_pid_namespace.get(), CLONE_NEWPID) != 0)
     return std::unexpected(init_failure(fail_errno(errno, "return to the runtime's pid namespace").error(), pid));
   init_end.reset();
   console_socket.reset();
-  state.pid = pid;
 
   auto fail_with_init = [&](Error error) -> std::unexpected<Error> {
     return std::unexpected(init_failure(std::move(error), pid));
@@ -285,29 +284,13 @@ Status start_created(CreatedContainer& container) {
   if (!outcome) return with_context(std::move(outcome), "wait for the container process to start");
   if (!outcome->payload.empty() && outcome->payload[0] == static_cast<char>(SyncStep::failed))
     return fail("{}", outcome->payload.substr(1));
-  if (!container.spec->hooks.poststart.empty()) {
-    // The spec: a failing poststart hook is logged, the container keeps running.
-    auto ran = run_hooks(container.spec->hooks.poststart, "poststart",
-                         hook_state_json(container.state, ContainerStatus::running));
-    if (!ran) fmt::print(stderr, "berth-runtime: warning: {}\n", ran.error().message);
-  }
+  run_hooks_or_warn(container.spec->hooks.poststart, "poststart",
+                    hook_state_json(container.state, ContainerStatus::running));
   return {};
 }
 
 Status delete_exited(const StateStore& store, CreatedContainer& container) {
-  if (container.state.shares_pid_namespace) {
-    // Without a pid namespace of its own, the init's children outlive it.
-    BERTH_ASSIGN(auto pids, container.cgroup->processes());
-    for (pid_t pid : pids) ::kill(pid, SIGKILL);
-  }
-  BERTH_TRY(container.cgroup->destroy());
-  BERTH_TRY(store.remove(container.state.id));
-  if (!container.spec->hooks.poststop.empty()) {
-    auto ran = run_hooks(container.spec->hooks.poststop, "poststop",
-                         hook_state_json(container.state, ContainerStatus::stopped));
-    if (!ran) fmt::print(stderr, "berth-runtime: warning: {}\n", ran.error().message);
-  }
-  return {};
+  return teardown_container(store, container.state, container.cgroup.get(), container.spec.get());
 }
 
 }  // namespace berth::runtime

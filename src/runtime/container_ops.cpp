@@ -51,35 +51,31 @@ Status signal_init(const ContainerState& state, int signal) {
   return {};
 }
 
-Status signal_all(const ContainerState& state, int signal) {
-  BERTH_ASSIGN(auto cgroup, container_cgroup(state));
-  BERTH_ASSIGN(auto pids, cgroup->processes());
+Status signal_all(Cgroup& cgroup, int signal) {
+  BERTH_ASSIGN(auto pids, cgroup.processes());
   for (pid_t pid : pids)
     if (::kill(pid, signal) != 0 && errno != ESRCH) return fail_errno(errno, "signal {} to pid {}", signal, pid);
   // Frozen processes receive the signal only once thawed.
   if (signal == SIGKILL) {
-    auto frozen = cgroup->frozen();
-    if (frozen && *frozen) BERTH_TRY(cgroup->thaw());
+    auto frozen = cgroup.frozen();
+    if (frozen && *frozen) BERTH_TRY(cgroup.thaw());
   }
   return {};
 }
 
-// Kills everything and waits until the cgroup is empty (or the init gone).
-Status kill_and_wait(const ContainerState& state) {
-  bool everyone = state.shares_pid_namespace;
-  if (everyone) {
-    (void)signal_all(state, SIGKILL);
+// Kills everything and waits until the init is gone and the cgroup empty.
+Status kill_and_wait(const ContainerState& state, Cgroup* cgroup) {
+  if (state.shares_pid_namespace && cgroup) {
+    (void)signal_all(*cgroup, SIGKILL);
   } else if (init_alive(state)) {
     (void)signal_init(state, SIGKILL);
-    // A frozen init cannot die: thaw it.
-    if (auto cgroup = container_cgroup(state)) (void)(*cgroup)->thaw();
+    if (cgroup) (void)cgroup->thaw();  // a frozen init cannot die
   }
-  auto cgroup = container_cgroup(state);
   bool gone = wait_until(
       [&] {
         if (init_alive(state)) return false;
         if (!cgroup) return true;
-        auto pids = (*cgroup)->processes();
+        auto pids = cgroup->processes();
         return !pids || pids->empty();
       },
       std::chrono::seconds(10));
@@ -141,11 +137,7 @@ Status start_container(const StateStore& store, const std::string& id) {
     if (!init_alive(container.state)) break;
   }
   BERTH_ASSIGN(oci::Spec spec, container_spec(store, id));
-  if (!spec.hooks.poststart.empty()) {
-    // The spec: a failing poststart hook is logged, the container keeps running.
-    auto ran = run_hooks(spec.hooks.poststart, "poststart", hook_state_json(container.state, ContainerStatus::running));
-    if (!ran) fmt::print(stderr, "berth-runtime: warning: {}\n", ran.error().message);
-  }
+  run_hooks_or_warn(spec.hooks.poststart, "poststart", hook_state_json(container.state, ContainerStatus::running));
   return {};
 }
 
@@ -154,27 +146,31 @@ Status kill_container(const StateStore& store, const std::string& id, int signal
   if (container.status == ContainerStatus::stopped) return fail("container not running");
   // Without a pid namespace of its own, killing the init kills nobody else:
   // SIGKILL goes to all, as runc does; other signals only with --all.
-  if (all || (container.state.shares_pid_namespace && signal == SIGKILL)) return signal_all(container.state, signal);
+  if (all || (container.state.shares_pid_namespace && signal == SIGKILL)) {
+    BERTH_ASSIGN(auto cgroup, container_cgroup(container.state));
+    return signal_all(*cgroup, signal);
+  }
   return signal_init(container.state, signal);
+}
+
+Status teardown_container(const StateStore& store, const ContainerState& state, Cgroup* cgroup,
+                          const oci::Spec* spec) {
+  BERTH_TRY(kill_and_wait(state, cgroup));
+  if (cgroup) BERTH_TRY(cgroup->destroy());
+  BERTH_TRY(store.remove(state.id));
+  if (spec) run_hooks_or_warn(spec->hooks.poststop, "poststop", hook_state_json(state, ContainerStatus::stopped));
+  return {};
 }
 
 Status delete_container(const StateStore& store, const std::string& id, bool force) {
   BERTH_ASSIGN(Container container, load_container(store, id));
-  const ContainerState& state = container.state;
   if (container.status == ContainerStatus::running || container.status == ContainerStatus::paused) {
     if (!force)
       return fail("cannot delete container {} that is not stopped: {}", id, status_name(container.status));
   }
-  if (container.status != ContainerStatus::stopped || state.shares_pid_namespace) BERTH_TRY(kill_and_wait(state));
-  if (auto cgroup = container_cgroup(state)) BERTH_TRY((*cgroup)->destroy());
+  auto cgroup = container_cgroup(container.state);
   auto spec = container_spec(store, id);
-  BERTH_TRY(store.remove(id));
-  if (spec && !spec->hooks.poststop.empty()) {
-    // The spec: a failing poststop hook is logged, the delete still succeeds.
-    auto ran = run_hooks(spec->hooks.poststop, "poststop", hook_state_json(state, ContainerStatus::stopped));
-    if (!ran) fmt::print(stderr, "berth-runtime: warning: {}\n", ran.error().message);
-  }
-  return {};
+  return teardown_container(store, container.state, cgroup ? cgroup->get() : nullptr, spec ? &*spec : nullptr);
 }
 
 Status pause_container(const StateStore& store, const std::string& id) {

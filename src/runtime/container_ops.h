@@ -37,6 +37,13 @@ Status resume_container(const StateStore& store, const std::string& id);
 Status update_container(const StateStore& store, const std::string& id, const oci::Resources& resources);
 
 Result<std::unique_ptr<Cgroup>> container_cgroup(const ContainerState& state);
+
+// Ends a container for good, whichever way it got here (delete, the end of
+// `run`, a failed create): kills what is left of it and waits until its
+// cgroup is empty, removes the cgroup and the state, then runs the poststop
+// hooks when `spec` is given (a failing one is only a warning).
+Status teardown_container(const StateStore& store, const ContainerState& state, Cgroup* cgroup,
+                          const oci::Spec* spec);
 Result<std::vector<pid_t>> container_processes(const StateStore& store, const std::string& id);
 
 // The container's config.json as it was at create time.

@@ -239,4 +239,10 @@ Status run_hooks(const std::vector<oci::Hook>& hooks, std::string_view stage, co
   return {};
 }
 
+void run_hooks_or_warn(const std::vector<oci::Hook>& hooks, std::string_view stage, const std::string& state_json) {
+  if (hooks.empty()) return;
+  if (auto ran = run_hooks(hooks, stage, state_json); !ran)
+    fmt::print(stderr, "berth-runtime: warning: {}\n", ran.error().message);
+}
+
 }  // namespace berth::runtime

@@ -15,4 +15,8 @@ namespace berth::runtime {
 // stage ("prestart"), the hook path, and its exit status or the timeout.
 Status run_hooks(const std::vector<oci::Hook>& hooks, std::string_view stage, const std::string& state_json);
 
+// For poststart and poststop, whose failure the spec says is logged and
+// otherwise ignored: runs them and prints a warning on stderr if one fails.
+void run_hooks_or_warn(const std::vector<oci::Hook>& hooks, std::string_view stage, const std::string& state_json);
+
 }  // namespace berth::runtime
