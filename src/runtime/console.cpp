@@ -34,11 +34,16 @@ Status send_console_master(int console_socket_fd, int master_fd) {
   return {};
 }
 
-Status become_terminal_session(int slave_fd) {
+Status hand_over_terminal(Pty& pty, int console_socket_fd) {
+  BERTH_TRY(send_console_master(console_socket_fd, pty.master.get()));
+  pty.master.reset();
   if (::setsid() < 0) return fail_errno(errno, "setsid");
-  if (::ioctl(slave_fd, TIOCSCTTY, 0) != 0) return fail_errno(errno, "make the pty the controlling terminal");
+  if (::ioctl(pty.slave.get(), TIOCSCTTY, 0) != 0) return fail_errno(errno, "make the pty the controlling terminal");
   for (int target = 0; target <= 2; ++target)
-    if (slave_fd != target && ::dup2(slave_fd, target) < 0) return fail_errno(errno, "dup pty onto fd {}", target);
+    if (pty.slave.get() != target && ::dup2(pty.slave.get(), target) < 0)
+      return fail_errno(errno, "dup pty onto fd {}", target);
+  if (pty.slave.get() > 2) pty.slave.reset();
+  else pty.slave.release();
   return {};
 }
 

@@ -22,7 +22,8 @@ Result<Pty> open_pty_in_root(int root_fd, const std::optional<oci::ConsoleSize>&
 // Sends the master over the console socket, as runc does (payload: the pty name).
 Status send_console_master(int console_socket_fd, int master_fd);
 
-// setsid, make the slave the controlling terminal, dup it onto 0, 1 and 2.
-Status become_terminal_session(int slave_fd);
+// Sends the master over the console socket and closes our copy, then makes
+// the slave this process's controlling terminal and stdio (0, 1, 2).
+Status hand_over_terminal(Pty& pty, int console_socket_fd);
 
 }  // namespace berth::runtime

@@ -22,29 +22,6 @@ namespace berth::runtime {
 
 namespace {
 
-struct JoinFd {
-  oci::NamespaceType type;
-  UniqueFd fd;
-};
-
-// The container's namespaces, opened through the init's /proc entries while
-// we know the init is the one recorded (its start time was checked).
-Result<std::vector<JoinFd>> open_container_namespaces(const ContainerState& state, const oci::Spec& spec) {
-  std::vector<JoinFd> namespaces;
-  for (const auto& ns : spec.linux.namespaces) {
-    std::string path = fmt::format("/proc/{}/ns/{}", state.pid, oci::namespace_proc_name(ns.type));
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return fail_errno(errno, "open {}", path);
-    namespaces.push_back({ns.type, std::move(fd)});
-  }
-  // User first (it grants the rights for the rest), mount last (it changes our root).
-  std::stable_partition(namespaces.begin(), namespaces.end(),
-                        [](const JoinFd& ns) { return ns.type == oci::NamespaceType::user; });
-  std::stable_partition(namespaces.begin(), namespaces.end(),
-                        [](const JoinFd& ns) { return ns.type != oci::NamespaceType::mount; });
-  return namespaces;
-}
-
 bool same_namespace(pid_t pid, std::string_view name) {
   struct stat ours {}, theirs {};
   std::string own = fmt::format("/proc/self/ns/{}", name), other = fmt::format("/proc/{}/ns/{}", pid, name);
@@ -52,22 +29,34 @@ bool same_namespace(pid_t pid, std::string_view name) {
          ours.st_dev == theirs.st_dev;
 }
 
-[[noreturn]] void run_exec_child(std::vector<JoinFd>& namespaces, const oci::Spec& spec,
+struct ContainerNamespaces {
+  UniqueFd pid;                          // joined by the runtime: pidns applies to children
+  std::vector<NamespaceToJoin> to_join;  // joined by the exec child
+};
+
+// The container's namespaces, opened through the init's /proc entries.
+// Those we already share are skipped (re-joining our own user namespace fails).
+Result<ContainerNamespaces> open_container_namespaces(const ContainerState& state, const oci::Spec& spec) {
+  ContainerNamespaces namespaces;
+  for (const auto& ns : spec.linux.namespaces) {
+    auto name = oci::namespace_proc_name(ns.type);
+    if (same_namespace(state.pid, name)) continue;
+    std::string path = fmt::format("/proc/{}/ns/{}", state.pid, name);
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return fail_errno(errno, "open {}", path);
+    if (ns.type == oci::NamespaceType::pid) namespaces.pid = std::move(fd);
+    else namespaces.to_join.push_back({ns.type, std::move(fd)});
+  }
+  return namespaces;
+}
+
+[[noreturn]] void run_exec_child(std::vector<NamespaceToJoin>& namespaces, const oci::Spec& spec,
                                  const SeccompProgram* seccomp, ExecOptions& options, pid_t init_pid, int sync_fd,
                                  int console_fd) {
   auto body = [&]() -> Status {
     BERTH_TRY(expect_step(sync_fd, SyncStep::go, "berth-runtime"));
-    for (auto& ns : namespaces) {
-      if (ns.type == oci::NamespaceType::pid) continue;  // joined by the parent
-      // Joining the namespace we are already in fails for user namespaces.
-      if (same_namespace(init_pid, oci::namespace_proc_name(ns.type))) continue;
-      if (::setns(ns.fd.get(), oci::namespace_clone_flag(ns.type)) != 0)
-        return fail_errno(errno, "join the container's {} namespace", oci::namespace_name(ns.type));
-      ns.fd.reset();
-    }
-    if (spec.linux.find_namespace(oci::NamespaceType::user)) {
-      if (::setresgid(0, 0, 0) != 0 || ::setresuid(0, 0, 0) != 0) return fail_errno(errno, "become root in the user namespace");
-    }
+    BERTH_TRY(join_namespaces(namespaces));
+    if (spec.linux.find_namespace(oci::NamespaceType::user)) BERTH_TRY(become_namespace_root());
     if (!spec.linux.find_namespace(oci::NamespaceType::mount)) {
       // No mount namespace of its own: the container's root is the init's.
       std::string root = fmt::format("/proc/{}/root", init_pid);
@@ -78,10 +67,7 @@ bool same_namespace(pid_t pid, std::string_view name) {
       if (console_fd < 0) return fail("process.terminal is true but no --console-socket was given");
       UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
       BERTH_ASSIGN(Pty pty, open_pty_in_root(root.get(), options.process.console_size));
-      BERTH_TRY(send_console_master(console_fd, pty.master.get()));
-      pty.master.reset();
-      BERTH_TRY(become_terminal_session(pty.slave.get()));
-      if (pty.slave.get() > 2) pty.slave.reset(); else pty.slave.release();
+      BERTH_TRY(hand_over_terminal(pty, console_fd));
     }
     if (console_fd >= 0) ::close(console_fd);
     BERTH_ASSIGN(PreparedProcess prepared, prepare_process(options.process, seccomp));
@@ -145,9 +131,8 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
     if (!connected) return with_context(std::move(connected), "console socket");
     console_socket = std::move(*connected);
   }
-  for (auto& ns : namespaces)
-    if (ns.type == oci::NamespaceType::pid && ::setns(ns.fd.get(), CLONE_NEWPID) != 0)
-      return fail_errno(errno, "join the container's pid namespace");
+  if (namespaces.pid && ::setns(namespaces.pid.get(), CLONE_NEWPID) != 0)
+    return fail_errno(errno, "join the container's pid namespace");
 
   int sockets[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) != 0) return fail_errno(errno, "socketpair");
@@ -160,7 +145,8 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
     // dumpable, so no container process can reach it via /proc (CVE-2019-5736).
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     parent_end.reset();
-    run_exec_child(namespaces, spec, seccomp ? &*seccomp : nullptr, options, container.state.pid, child_end.get(),
+    namespaces.pid.reset();
+    run_exec_child(namespaces.to_join, spec, seccomp ? &*seccomp : nullptr, options, container.state.pid, child_end.get(),
                    console_socket.release());
   }
   child_end.reset();

@@ -55,8 +55,7 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
   context.state.pid = static_cast<pid_t>(std::strtol(go.text.c_str(), nullptr, 10));
   BERTH_TRY(join_namespaces(plan.to_join));
   if (plan.new_user_namespace || spec.linux.find_namespace(oci::NamespaceType::user)) {
-    if (::setresgid(0, 0, 0) != 0) return fail_errno(errno, "become gid 0 in the user namespace");
-    if (::setresuid(0, 0, 0) != 0) return fail_errno(errno, "become uid 0 in the user namespace");
+    BERTH_TRY(become_namespace_root());
   }
   if (plan.unshare_cgroup && ::unshare(CLONE_NEWCGROUP) != 0) return fail_errno(errno, "unshare cgroup namespace");
   if (plan.unshare_time) {
@@ -106,13 +105,7 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
   }
   root_fd.reset();
 
-  if (pty.master) {
-    BERTH_TRY(send_console_master(context.console_socket_fd, pty.master.get()));
-    pty.master.reset();
-    BERTH_TRY(become_terminal_session(pty.slave.get()));
-    if (pty.slave.get() > 2) pty.slave.reset();
-    else pty.slave.release();
-  }
+  if (pty.master) BERTH_TRY(hand_over_terminal(pty, context.console_socket_fd));
   if (context.console_socket_fd >= 0) ::close(context.console_socket_fd);
 
   BERTH_TRY(set_host_and_domain_name(spec));

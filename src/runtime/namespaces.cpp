@@ -34,19 +34,27 @@ Result<NamespacePlan> plan_namespaces(const oci::Linux& linux) {
       plan.to_join.push_back({ns.type, std::move(fd)});
     }
   }
-  std::stable_partition(plan.to_join.begin(), plan.to_join.end(),
-                        [](const NamespaceToJoin& ns) { return ns.type == NamespaceType::user; });
   if (!linux.time_offsets.empty() && !plan.unshare_time)
     return fail("linux.timeOffsets: time offsets require a new time namespace");
   return plan;
 }
 
 Status join_namespaces(std::vector<NamespaceToJoin>& to_join) {
+  std::stable_partition(to_join.begin(), to_join.end(),
+                        [](const NamespaceToJoin& ns) { return ns.type == NamespaceType::user; });
+  std::stable_partition(to_join.begin(), to_join.end(),
+                        [](const NamespaceToJoin& ns) { return ns.type != NamespaceType::mount; });
   for (auto& ns : to_join) {
     if (::setns(ns.fd.get(), oci::namespace_clone_flag(ns.type)) != 0)
       return fail_errno(errno, "join {} namespace", oci::namespace_name(ns.type));
     ns.fd.reset();
   }
+  return {};
+}
+
+Status become_namespace_root() {
+  if (::setresgid(0, 0, 0) != 0) return fail_errno(errno, "become gid 0 in the user namespace");
+  if (::setresuid(0, 0, 0) != 0) return fail_errno(errno, "become uid 0 in the user namespace");
   return {};
 }
 

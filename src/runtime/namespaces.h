@@ -30,9 +30,12 @@ struct NamespacePlan {
 // works out the clone flags.
 Result<NamespacePlan> plan_namespaces(const oci::Linux& linux);
 
-// Joins the planned namespaces, user namespace first (so the rest are
-// joined with the capabilities it grants).
+// Joins the namespaces, user first (it grants the rights for the rest) and
+// mount last (it changes our root); closes each fd once joined.
 Status join_namespaces(std::vector<NamespaceToJoin>& to_join);
+
+// After entering a user namespace: become its root (uid and gid 0).
+Status become_namespace_root();
 
 // Writes /proc/PID/{uid_map,gid_map}; the error names the map and the mapping.
 Status write_id_mappings(pid_t pid, const std::vector<oci::IdMapping>& uid_mappings,
