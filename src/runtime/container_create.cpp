@@ -175,15 +175,9 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) != 0) return fail_errno(errno, "socketpair");
   UniqueFd runtime_end(sockets[0]), init_end(sockets[1]);
 
-  // pidns applies to children: join it for the clone only, so hooks we run
-  // later stay in the runtime's pid namespace as the spec wants.
-  UniqueFd own_pid_namespace;
-  if (plan.pid_namespace_to_join) {
-    own_pid_namespace.reset(::open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC));
-    if (!own_pid_namespace) return fail_errno(errno, "open /proc/self/ns/pid_for_children");
-    if (::setns(plan.pid_namespace_to_join.get(), CLONE_NEWPID) != 0) return fail_errno(errno, "join pid namespace");
-  }
-
+  // Joined for the clone only: hooks we run later stay in the runtime's
+  // namespaces, as the spec wants.
+  BERTH_ASSIGN(NamespacesForClone around_clone, NamespacesForClone::enter(plan.joined_around_clone));
   BERTH_ASSIGN(UniqueFd cgroup_fd, cgroup->open_for_clone());
   pid_t pid = clone_with_namespaces(plan.clone_flags, cgroup_fd.get());
   bool born_in_cgroup = pid >= 0;
@@ -196,8 +190,8 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   if (pid == 0) {
     runtime_end.reset();
     cgroup_fd.reset();
-    plan.pid_namespace_to_join.reset();
-    own_pid_namespace.reset();
+    plan.joined_around_clone.clear();
+    around_clone.close_in_child();
     InitContext context;
     context.spec = spec.get();
     context.id = options.id;
@@ -217,8 +211,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   }
   state.pid = pid;
   state.pid_start_time = process_start_time(pid);
-  if (own_pid_namespace && ::setns(own_pid_namespace.get(), CLONE_NEWPID) != 0)
-    return std::unexpected(init_failure(fail_errno(errno, "return to the runtime's pid namespace").error(), pid));
+  if (auto left = around_clone.leave(); !left) return std::unexpected(init_failure(left.error(), pid));
   init_end.reset();
   console_socket.reset();
 

@@ -28,12 +28,13 @@ Result<NamespacePlan> plan_namespaces(const oci::Linux& linux) {
     UniqueFd fd(::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return fail_errno(errno, "open {} namespace {}", oci::namespace_name(ns.type), ns.path);
     // setns with the type checks that the file really is that kind of namespace.
-    if (ns.type == NamespaceType::pid) {
-      plan.pid_namespace_to_join = std::move(fd);
-    } else {
-      plan.to_join.push_back({ns.type, std::move(fd)});
-    }
+    bool runtime_joins = ns.type != NamespaceType::user && ns.type != NamespaceType::mount && ns.type != NamespaceType::time;
+    (runtime_joins ? plan.joined_around_clone : plan.to_join).push_back({ns.type, std::move(fd)});
   }
+  bool joins_user = std::any_of(plan.to_join.begin(), plan.to_join.end(),
+                                [](const NamespaceToJoin& ns) { return ns.type == NamespaceType::user; });
+  if (joins_user && plan.clone_flags != 0)
+    return fail("linux.namespaces: joining a user namespace by path together with new namespaces is not supported yet");
   if (!linux.time_offsets.empty() && !plan.unshare_time)
     return fail("linux.timeOffsets: time offsets require a new time namespace");
   return plan;
@@ -49,6 +50,29 @@ Status join_namespaces(std::vector<NamespaceToJoin>& to_join) {
       return fail_errno(errno, "join {} namespace", oci::namespace_name(ns.type));
     ns.fd.reset();
   }
+  return {};
+}
+
+Result<NamespacesForClone> NamespacesForClone::enter(std::vector<NamespaceToJoin>& namespaces) {
+  NamespacesForClone entered;
+  for (auto& ns : namespaces) {
+    // For pid, what a clone uses is pid_for_children.
+    std::string own = fmt::format("/proc/self/ns/{}", ns.type == NamespaceType::pid ? "pid_for_children"
+                                                                                     : oci::namespace_proc_name(ns.type));
+    UniqueFd fd(::open(own.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return fail_errno(errno, "open {}", own);
+    if (::setns(ns.fd.get(), oci::namespace_clone_flag(ns.type)) != 0)
+      return fail_errno(errno, "join {} namespace", oci::namespace_name(ns.type));
+    entered.own_.push_back({ns.type, std::move(fd)});
+  }
+  return entered;
+}
+
+Status NamespacesForClone::leave() {
+  for (auto& ns : own_)
+    if (::setns(ns.fd.get(), oci::namespace_clone_flag(ns.type)) != 0)
+      return fail_errno(errno, "return to the runtime's {} namespace", oci::namespace_name(ns.type));
+  own_.clear();
   return {};
 }
 

@@ -22,8 +22,26 @@ struct NamespacePlan {
   bool unshare_cgroup = false;          // cgroupns is unshared by init after it joined its cgroup
   bool unshare_time = false;            // timens needs its offsets written before entry
   bool new_user_namespace = false;
-  std::vector<NamespaceToJoin> to_join;  // opened now, joined by init (user first)
-  UniqueFd pid_namespace_to_join;        // joined by the runtime before clone: pidns applies to children
+  std::vector<NamespaceToJoin> to_join;  // user, mount, time: joined by the init (user first)
+  // pid, network, ipc, uts, cgroup: joined by the runtime around the clone,
+  // so the init starts in them before any new user namespace exists (from
+  // inside one, it could not join namespaces the host's user namespace owns).
+  std::vector<NamespaceToJoin> joined_around_clone;
+};
+
+// Enters the runtime into namespaces for the duration of a clone, and back.
+class NamespacesForClone {
+ public:
+  static Result<NamespacesForClone> enter(std::vector<NamespaceToJoin>& namespaces);
+  Status leave();  // back to the runtime's own; idempotent
+  ~NamespacesForClone() { (void)leave(); }
+  NamespacesForClone(NamespacesForClone&&) = default;
+  NamespacesForClone& operator=(NamespacesForClone&&) = default;
+  void close_in_child() { own_.clear(); }
+
+ private:
+  NamespacesForClone() = default;
+  std::vector<NamespaceToJoin> own_;  // the runtime's, to return to
 };
 
 // Opens every namespace path (the error names the path and the type) and

@@ -33,6 +33,22 @@ make_bundle "$TEST_DIR/pidjoin" sh -c 'tr "\0" " " </proc/1/cmdline'
 export PIDNS=/proc/$first_pid/ns/pid
 edit_config "$TEST_DIR/pidjoin" 'del(.hostname) | .linux.namespaces = [{"type": "mount"}, {"type": "pid", "path": env.PIDNS}]'
 expect_eq "$(rt run --bundle "$TEST_DIR/pidjoin" pidjoin)" "sleep 1000 " "joined its pid namespace: its pid 1 is the first container's"
+# A new user namespace while joining a network namespace the host's user
+# namespace owns (a pod with user namespaces): joined before the new one exists.
+make_bundle "$TEST_DIR/userns-join" readlink /proc/self/ns/net
+chown -R 100000:100000 "$TEST_DIR/userns-join/rootfs"
+edit_config "$TEST_DIR/userns-join" 'del(.hostname) | .linux.namespaces = [{"type": "pid"}, {"type": "mount"}, {"type": "user"},
+  {"type": "network", "path": env.NET}]
+  | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup" and .destination != "/dev/mqueue"))'
+expect_eq "$(rt run --bundle "$TEST_DIR/userns-join" uj 2>&1)" "$(readlink /proc/$first_pid/ns/net)" \
+  "a new user namespace can join the host-owned network namespace"
+make_bundle "$TEST_DIR/user-path" true
+export USERNS=/proc/$first_pid/ns/user
+edit_config "$TEST_DIR/user-path" '.linux.namespaces += [{"type": "user", "path": env.USERNS}]'
+expect_status 1 "joining a user namespace with new namespaces is refused" -- rt run --bundle "$TEST_DIR/user-path" up
+expect_contains "$(last_err)" "not supported yet" "the refusal says so"
 expect_status 0 "delete the first container" -- rt delete --force first
 
 # cgroup namespace: the container sees its own cgroup as the root.
