@@ -147,6 +147,10 @@ void run_container_init(InitContext& context) {
   }
   if (context.sync_fd >= 0) {
     (void)send_step(context.sync_fd, SyncStep::failed, error.message);
+  } else if (context.start_confirmation) {
+    // `start` is reading the fifo until end of file: tell it why instead.
+    std::string report = "e" + error.message;
+    (void)!::write(context.start_confirmation.get(), report.data(), report.size());
   } else {
     // After `ready` the runtime is gone: stderr is all we have.
     std::string line = "berth-runtime: container init: " + error.message + "\n";

@@ -125,17 +125,22 @@ Status start_container(const StateStore& store, const std::string& id) {
   if (::read(reader.get(), &byte, 1) != 1) return fail("container init did not confirm the start");
   ::unlink(fifo.c_str());
   // The init holds its end open (close-on-exec) through the startContainer
-  // hooks: end of file means the container process is running.
+  // hooks: end of file means the container process is running; anything
+  // written first is the init's report of why it could not get there.
+  std::string report;
   for (;;) {
     pollfd wait{reader.get(), POLLIN, 0};
     int ready = ::poll(&wait, 1, 50);
     if (ready < 0 && errno != EINTR) return fail_errno(errno, "poll exec fifo");
     if (ready > 0) {
-      ssize_t n = ::read(reader.get(), &byte, 1);
+      char buffer[4096];
+      ssize_t n = ::read(reader.get(), buffer, sizeof buffer);
+      if (n > 0) report.append(buffer, static_cast<size_t>(n));
       if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) break;
     }
     if (!init_alive(container.state)) break;
   }
+  if (!report.empty() && report[0] == 'e') return fail("{}", report.substr(1));
   BERTH_ASSIGN(oci::Spec spec, container_spec(store, id));
   run_hooks_or_warn(spec.hooks.poststart, "poststart", hook_state_json(container.state, ContainerStatus::running));
   return {};

@@ -34,4 +34,16 @@ make_bundle "$bundle" true
 edit_config "$bundle" '.hooks.poststop = [{"path": "/bin/false"}]'
 expect_status 0 "a failing poststop hook does not fail the run" -- rt run --bundle "$bundle" poststop-fails
 
+# A startContainer hook fails inside the container after `start` released it:
+# start reports the hook's failure and runs no poststart hook.
+bundle=$TEST_DIR/startfails
+make_bundle "$bundle" true
+edit_config "$bundle" '.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 4"]}]
+  | .hooks.poststart = [{"path": "/bin/sh", "args": ["sh", "-c", "touch \($marker)"]}]' --arg marker "$TEST_DIR/poststart-ran"
+expect_status 0 "create with a failing startContainer hook" -- rt create --bundle "$bundle" startfails
+expect_status 1 "start reports the failed startContainer hook" -- rt start startfails
+expect_contains "$(last_err)" "startContainer hook /bin/sh: exited with status 4" "the error names the hook and status"
+[ ! -e "$TEST_DIR/poststart-ran" ] && pass "no poststart hook ran" || fail "a poststart hook ran after a failed start"
+expect_status 0 "delete the failed container" -- rt delete --force startfails
+
 finish

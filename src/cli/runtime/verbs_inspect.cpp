@@ -1,4 +1,5 @@
 // state, list, ps, events: reading containers.
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -7,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/unique_fd.h"
 #include "cli/runtime/verbs.h"
 #include "runtime/container_ops.h"
 #include "runtime/state_json.h"
@@ -63,6 +65,39 @@ int verb_list(const Globals& globals, const std::string& format, bool quiet) {
   return 0;
 }
 
+namespace {
+
+// Runs a program (searched in PATH) and returns its standard output.
+Result<std::string> capture_output(const std::vector<std::string>& arguments) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return fail_errno(errno, "pipe");
+  UniqueFd reader(pipe_fds[0]), writer(pipe_fds[1]);
+  pid_t pid = ::fork();
+  if (pid < 0) return fail_errno(errno, "fork");
+  if (pid == 0) {
+    ::dup2(writer.get(), 1);
+    std::vector<char*> argv;
+    for (auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    ::_exit(127);
+  }
+  writer.reset();
+  std::string text;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = ::read(reader.get(), buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0) text.append(buffer, static_cast<size_t>(n));
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return fail("{} failed (status {})", arguments.front(), WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  return text;
+}
+
+}  // namespace
+
 int verb_ps(const Globals& globals, const std::string& format, const std::vector<std::string>& words) {
   if (words.empty()) return globals.report(Error{"ps: a container id is required"});
   const std::string& id = words.front();
@@ -72,20 +107,13 @@ int verb_ps(const Globals& globals, const std::string& format, const std::vector
     fmt::print("{}\n", json(*pids).dump());
     return 0;
   }
-  // As runc: run ps(1) with the given options and keep the container's rows.
+  // As runc: run ps(1) with the given options (no shell) and keep the container's rows.
   std::vector<std::string> arguments{"ps"};
   if (words.size() > 1) arguments.insert(arguments.end(), words.begin() + 1, words.end());
   else arguments.push_back("-ef");
-  std::string command;
-  for (auto& argument : arguments) command += "'" + argument + "' ";
-  FILE* output = ::popen(command.c_str(), "re");
-  if (!output) return globals.report(Error{"ps: cannot run ps(1)"});
-  std::string text;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, output)) > 0) text.append(buffer, n);
-  if (::pclose(output) != 0) return globals.report(Error{"ps: ps(1) failed"});
-  std::istringstream lines(text);
+  auto text = capture_output(arguments);
+  if (!text) return globals.report(std::move(text.error()).context("ps " + id));
+  std::istringstream lines(*text);
   std::string header;
   std::getline(lines, header);
   size_t pid_column = 0;
