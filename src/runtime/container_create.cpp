@@ -21,6 +21,7 @@
 #include "runtime/container_ops.h"
 #include "runtime/hooks.h"
 #include "runtime/namespaces.h"
+#include "runtime/process_clone.h"
 #include "runtime/process_setup.h"
 #include "runtime/seccomp.h"
 #include "runtime/state_json.h"
@@ -61,20 +62,6 @@ class CreateRollback {
   Cgroup* cgroup_ = nullptr;
   bool dismissed_ = false;
 };
-
-// fork() with namespace flags: clone3 with no stack runs the child on a copy
-// of our stack, like fork, but creates the namespaces in the same step, and
-// (given a cgroup2 directory fd) starts the child in its cgroup.
-pid_t clone_with_namespaces(int flags, int cgroup_fd) {
-  clone_args args{};
-  args.flags = static_cast<uint64_t>(flags);
-  args.exit_signal = SIGCHLD;
-  if (cgroup_fd >= 0) {
-    args.flags |= CLONE_INTO_CGROUP;
-    args.cgroup = static_cast<uint64_t>(cgroup_fd);
-  }
-  return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
-}
 
 // The outcome of the init's failure, with its own words when it sent some.
 // WNOWAIT: the rollback still owns the (unreaped, so not reusable) pid.
@@ -179,14 +166,10 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   // namespaces, as the spec wants.
   BERTH_ASSIGN(NamespacesForClone around_clone, NamespacesForClone::enter(plan.joined_around_clone));
   BERTH_ASSIGN(UniqueFd cgroup_fd, cgroup->open_for_clone());
-  pid_t pid = clone_with_namespaces(plan.clone_flags, cgroup_fd.get());
-  bool born_in_cgroup = pid >= 0;
-  if (pid < 0 && cgroup_fd && errno != ENOMEM && errno != EAGAIN) {
-    // An older kernel, or a cgroup2 directory clone3 refuses: move it in afterwards.
-    pid = clone_with_namespaces(plan.clone_flags, -1);
-    born_in_cgroup = false;
-  }
-  if (pid < 0) return fail_errno(errno, "clone container init");
+  auto cloned = clone_child(plan.clone_flags, cgroup_fd.get());
+  if (!cloned) return with_context(std::move(cloned), "create the container's init");
+  pid_t pid = cloned->pid;
+  bool born_in_cgroup = cloned->born_in_cgroup;
   if (pid == 0) {
     runtime_end.reset();
     cgroup_fd.reset();

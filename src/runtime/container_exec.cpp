@@ -15,6 +15,7 @@
 #include "runtime/container_create.h"
 #include "runtime/container_ops.h"
 #include "runtime/namespaces.h"
+#include "runtime/process_clone.h"
 #include "runtime/process_launch.h"
 #include "runtime/sync_channel.h"
 
@@ -51,9 +52,10 @@ Result<ContainerNamespaces> open_container_namespaces(const ContainerState& stat
 }
 
 [[noreturn]] void run_exec_child(std::vector<NamespaceToJoin>& namespaces, const oci::Spec& spec,
-                                 const SeccompProgram* seccomp, ExecOptions& options, pid_t init_pid, int sync_fd,
-                                 int console_fd) {
+                                 const SeccompProgram* seccomp, const Cgroup& cgroup, ExecOptions& options,
+                                 pid_t init_pid, int sync_fd, int console_fd) {
   auto body = [&]() -> Status {
+    BERTH_TRY(cgroup.join_self());
     BERTH_TRY(expect_step(sync_fd, SyncStep::go, "berth-runtime"));
     BERTH_TRY(join_namespaces(namespaces));
     if (spec.linux.find_namespace(oci::NamespaceType::user)) BERTH_TRY(become_namespace_root());
@@ -138,16 +140,18 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) != 0) return fail_errno(errno, "socketpair");
   UniqueFd parent_end(sockets[0]), child_end(sockets[1]);
   if (!options.detach) block_forwarded_signals();
-  pid_t pid = ::fork();
-  if (pid < 0) return fail_errno(errno, "fork");
+  BERTH_ASSIGN(UniqueFd cgroup_fd, cgroup->open_for_clone());
+  BERTH_ASSIGN(ClonedChild cloned, clone_child(0, cgroup_fd.get()));
+  pid_t pid = cloned.pid;
   if (pid == 0) {
+    cgroup_fd.reset();
     // It enters the container while still being the host's binary: not
     // dumpable, so no container process can reach it via /proc (CVE-2019-5736).
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     parent_end.reset();
     namespaces.pid.reset();
-    run_exec_child(namespaces.to_join, spec, seccomp ? &*seccomp : nullptr, options, container.state.pid, child_end.get(),
-                   console_socket.release());
+    run_exec_child(namespaces.to_join, spec, seccomp ? &*seccomp : nullptr, *cgroup, options, container.state.pid,
+                   child_end.get(), console_socket.release());
   }
   child_end.reset();
   console_socket.reset();
@@ -155,9 +159,12 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
   };
-  if (auto added = cgroup->add_process(pid); !added) {
-    reap();
-    return std::unexpected(added.error());
+  // The child moves itself into the v1 hierarchies (Cgroup::join_self).
+  if (!cloned.born_in_cgroup) {
+    if (auto added = cgroup->add_process(pid); !added) {
+      reap();
+      return std::unexpected(added.error());
+    }
   }
   if (auto sent = send_step(parent_end.get(), SyncStep::go); !sent) {
     reap();
