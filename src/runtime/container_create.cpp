@@ -19,6 +19,7 @@
 #include "runtime/cgroup_devices.h"
 #include "runtime/container_init.h"
 #include "runtime/container_ops.h"
+#include "runtime/foreground_wait.h"
 #include "runtime/hooks.h"
 #include "runtime/namespaces.h"
 #include "runtime/process_clone.h"
@@ -133,11 +134,15 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     if (::chown(fifo.c_str(), root_uid, root_gid) != 0) return fail_errno(errno, "chown {}", fifo);
   }
 
-  UniqueFd console_socket;
+  UniqueFd console_socket, console_receiver;
   if (!options.console_socket.empty()) {
     auto connected = connect_unix(options.console_socket);
     if (!connected) return with_context(std::move(connected), "console socket");
     console_socket = std::move(*connected);
+  } else if (options.own_terminal && spec->process->terminal) {
+    BERTH_ASSIGN(ConsoleSocketPair pair, make_console_socket_pair());
+    console_socket = std::move(pair.for_init);
+    console_receiver = std::move(pair.ours);
   }
 
   {
@@ -243,11 +248,16 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   state.pid_start_time = process_start_time(pid);
   for (const auto& ns : spec->linux.namespaces)
     state.namespace_paths.push_back(fmt::format("/proc/{}/ns/{}", pid, oci::namespace_proc_name(ns.type)));
+  UniqueFd pty_master;
+  if (console_receiver) {
+    BERTH_ASSIGN(pty_master, receive_pty_master(console_receiver.get()));
+  }
   BERTH_TRY(store.save(state));
   BERTH_TRY(write_pid_file(options.pid_file, pid));
   rollback.dismiss();
-  CreatedContainer created{std::move(state), std::move(spec), std::move(cgroup), UniqueFd()};
+  CreatedContainer created{std::move(state), std::move(spec), std::move(cgroup), UniqueFd(), UniqueFd()};
   if (options.hold_start) created.start_channel = std::move(runtime_end);
+  created.pty_master = std::move(pty_master);
   return created;
 }
 

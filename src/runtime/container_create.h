@@ -26,6 +26,9 @@ struct CreateOptions {
   // `run` in the foreground: no exec fifo; the init waits for a `start`
   // message on the sync socket, which the caller keeps (start_created).
   bool hold_start = false;
+  // `run` in the foreground with process.terminal and no console socket:
+  // the caller becomes the terminal (CreatedContainer::pty_master), as runc.
+  bool own_terminal = false;
 };
 
 struct CreatedContainer {
@@ -33,6 +36,7 @@ struct CreatedContainer {
   std::unique_ptr<oci::Spec> spec;
   std::unique_ptr<Cgroup> cgroup;
   UniqueFd start_channel;  // with hold_start
+  UniqueFd pty_master;     // with own_terminal, when the process has a terminal
 };
 
 // Creates the container and records it in the store. On any error, nothing

@@ -14,6 +14,7 @@
 #include "runtime/console.h"
 #include "runtime/container_create.h"
 #include "runtime/container_ops.h"
+#include "runtime/foreground_wait.h"
 #include "runtime/namespaces.h"
 #include "runtime/process_clone.h"
 #include "runtime/process_launch.h"
@@ -80,35 +81,7 @@ Result<ContainerNamespaces> open_container_namespaces(const ContainerState& stat
   ::_exit(127);
 }
 
-sigset_t forwarded_signals() {
-  sigset_t set;
-  sigfillset(&set);
-  for (int keep : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS}) sigdelset(&set, keep);
-  return set;
-}
-
 }  // namespace
-
-void block_forwarded_signals() {
-  sigset_t set = forwarded_signals();
-  ::sigprocmask(SIG_BLOCK, &set, nullptr);
-}
-
-int wait_forwarding_signals(pid_t pid) {
-  sigset_t set = forwarded_signals();
-  for (;;) {
-    int status = 0;
-    pid_t reaped = ::waitpid(pid, &status, WNOHANG);
-    if (reaped == pid) {
-      if (WIFEXITED(status)) return WEXITSTATUS(status);
-      if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    }
-    siginfo_t info{};
-    int signal = ::sigwaitinfo(&set, &info);
-    if (signal < 0 || signal == SIGCHLD) continue;
-    ::kill(pid, signal);
-  }
-}
 
 Result<int> exec_in_container(const StateStore& store, const std::string& id, ExecOptions options) {
   BERTH_ASSIGN(Container container, load_container(store, id));
@@ -127,11 +100,15 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
     BERTH_ASSIGN(seccomp, compile_seccomp(*spec.linux.seccomp));
   }
 
-  UniqueFd console_socket;
+  UniqueFd console_socket, console_receiver;
   if (!options.console_socket.empty()) {
     auto connected = connect_unix(options.console_socket);
     if (!connected) return with_context(std::move(connected), "console socket");
     console_socket = std::move(*connected);
+  } else if (options.process.terminal && !options.detach) {
+    BERTH_ASSIGN(ConsoleSocketPair pair, make_console_socket_pair());
+    console_socket = std::move(pair.for_init);
+    console_receiver = std::move(pair.ours);
   }
   if (namespaces.pid && ::setns(namespaces.pid.get(), CLONE_NEWPID) != 0)
     return fail_errno(errno, "join the container's pid namespace");
@@ -183,7 +160,11 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
   }
   BERTH_TRY(write_pid_file(options.pid_file, pid));
   if (options.detach) return pid;
-  return wait_forwarding_signals(pid);
+  UniqueFd pty_master;
+  if (console_receiver) {
+    BERTH_ASSIGN(pty_master, receive_pty_master(console_receiver.get()));
+  }
+  return wait_in_foreground(pid, pty_master.get());
 }
 
 }  // namespace berth::runtime

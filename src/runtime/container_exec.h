@@ -24,12 +24,4 @@ struct ExecOptions {
 // (128 + signal when killed).
 Result<int> exec_in_container(const StateStore& store, const std::string& id, ExecOptions options);
 
-// Waits for a child of ours, forwarding the signals a terminal user sends;
-// returns the exit status as a shell reports it.
-int wait_forwarding_signals(pid_t pid);
-
-// Blocks the signals wait_forwarding_signals forwards; call before creating
-// the child so none is lost in between.
-void block_forwarded_signals();
-
 }  // namespace berth::runtime

@@ -45,6 +45,9 @@ wait $receiver_pid || true
 expect_contains "$(cat "$TEST_DIR/exec-console.out")" "/dev/pts/" "exec -t: the process's stdin is a pty"
 expect_contains "$(cat "$TEST_DIR/exec-console.out")" "tty-ok" "exec -t: output comes through the master"
 
+out=$(echo 'echo in-exec-tty; tty; exit' | timeout 60 "$RUNTIME" --root "$STATE_ROOT" exec -t box sh | tr -d '\r')
+expect_contains "$out" "in-exec-tty" "foreground exec -t proxies the terminal"
+expect_contains "$out" "/dev/pts/" "foreground exec -t: the process has a terminal"
 expect_status 0 "delete --force the container" -- rt delete --force box
 
 # run with process.terminal and a console socket; input typed into the master.
@@ -57,7 +60,11 @@ expect_status 0 "run a terminal container" -- rt run --console-socket "$TEST_DIR
 wait $receiver_pid || true
 expect_contains "$(cat "$TEST_DIR/run-console.out")" "got:typed-in" "run -t: input reaches the process"
 expect_contains "$(cat "$TEST_DIR/run-console.out")" "/dev/pts/0" "run -t: the process's terminal is /dev/pts/0"
-expect_status 1 "terminal without a console socket is refused" -- rt run --bundle "$TEST_DIR/tty" ttybox2
+# Without a console socket, a foreground run is the terminal's other end itself (as runc).
+out=$(echo typed-here | timeout 60 "$RUNTIME" --root "$STATE_ROOT" run --bundle "$TEST_DIR/tty" ttybox2 | tr -d '\r')
+expect_contains "$out" "got:typed-here" "foreground run proxies stdin and stdout through the pty"
+expect_contains "$out" "/dev/pts/0" "foreground run: the process has a terminal"
+expect_status 1 "a detached terminal container without a console socket is refused" -- rt run --detach --bundle "$TEST_DIR/tty" ttybox3
 expect_contains "$(last_err)" "no --console-socket" "missing console socket wording"
 expect_eq "$(ls "$STATE_ROOT")" "" "refused terminal container left no state"
 

@@ -5,7 +5,7 @@
 
 #include "cli/runtime/verbs.h"
 #include "runtime/container_create.h"
-#include "runtime/container_exec.h"
+#include "runtime/foreground_wait.h"
 #include "runtime/container_ops.h"
 
 namespace berth::cli {
@@ -43,6 +43,7 @@ int verb_run(const Globals& globals, const CreateFlags& flags) {
   auto options = create_options(flags);
   // In the foreground the init is our child: hand it `start` directly.
   options.hold_start = !flags.detach;
+  options.own_terminal = !flags.detach;
   auto created = runtime::create_container(store, options);
   if (!created) return globals.report(std::move(created.error()).context("run " + flags.id));
   auto started = flags.detach ? runtime::start_container(store, flags.id) : runtime::start_created(*created);
@@ -51,7 +52,7 @@ int verb_run(const Globals& globals, const CreateFlags& flags) {
     return globals.report(std::move(started.error()).context("run " + flags.id));
   }
   if (flags.detach) return 0;
-  int status = runtime::wait_forwarding_signals(created->state.pid);
+  int status = runtime::wait_in_foreground(created->state.pid, created->pty_master.get());
   if (!flags.keep) {
     if (auto deleted = runtime::delete_exited(store, *created); !deleted)
       globals.report(std::move(deleted.error()).context("delete " + flags.id));
