@@ -582,7 +582,7 @@ Result<T> parse_guarded(std::string_view text, F parse) {
   if (document.is_discarded()) {
     // Parse again with exceptions on, only to get the library's position message.
     try {
-      (void)json::parse(text);
+      [[maybe_unused]] json reparsed = json::parse(text);
     } catch (const json::exception& error) {  // parse_error, or out_of_range for 1e400
       return fail("invalid JSON: {}", error.what());
     }
