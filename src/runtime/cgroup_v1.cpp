@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "base/unique_fd.h"
@@ -15,6 +16,22 @@
 #include "runtime/cgroup_impl.h"
 
 namespace berth::runtime {
+
+namespace {
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    if (!line.empty()) lines.push_back(line);
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return lines;
+}
+
+}  // namespace
 
 namespace {
 
@@ -117,7 +134,7 @@ class CgroupV1 final : public Cgroup {
   Status apply_memory(const oci::Memory& memory, bool fresh);
   Status apply_cpu(const oci::Cpu& cpu);
   Status apply_block_io(const oci::BlockIo& io);
-  Status apply_devices(const std::vector<oci::DeviceRule>& rules);
+  Status apply_devices(const std::vector<oci::DeviceRule>& rules, bool fresh);
   Status apply_unified_side(const oci::Resources& resources, const CreatedDirs* created);
 
   CgroupV1Paths paths_;
@@ -262,7 +279,7 @@ Status CgroupV1::apply_block_io(const oci::BlockIo& io) {
   return {};
 }
 
-Status CgroupV1::apply_devices(const std::vector<oci::DeviceRule>& spec_rules) {
+Status CgroupV1::apply_devices(const std::vector<oci::DeviceRule>& spec_rules, bool fresh) {
   if (spec_rules.empty()) return {};
   BERTH_ASSIGN(const std::string* found, need("devices", "linux.resources.devices"));
   const std::string& dir = *found;
@@ -280,10 +297,35 @@ Status CgroupV1::apply_devices(const std::vector<oci::DeviceRule>& spec_rules) {
     if (n < 0) return fail_errno(errno, "write {} to {}", text, path);
     return {};
   };
+  auto rules = effective_device_rules(spec_rules);
+  if (!fresh) {
+    // A running container keeps access to the devices it keeps: when the new
+    // rules are "deny all, then allow a list" and the cgroup already works
+    // that way, revoke only what is no longer listed, then add what is new,
+    // instead of denying everything for a moment.
+    BERTH_ASSIGN(std::string listed, cgroupfs::read(dir, "devices.list"));
+    std::set<std::string> current, wanted;
+    for (auto line : split_lines(listed)) current.emplace(line);
+    bool allow_list_only = !rules.empty() && !rules.front().allow && !current.count("a *:* rwm");
+    for (size_t i = 1; allow_list_only && i < rules.size(); ++i) {
+      if (!rules[i].allow) allow_list_only = false;
+      else {
+        BERTH_ASSIGN(std::string text, device_rule_v1_text(rules[i]));
+        wanted.insert(text);
+      }
+    }
+    if (allow_list_only) {
+      for (const auto& entry : current)
+        if (!wanted.count(entry)) BERTH_TRY(write_rule(deny.get(), deny_path, entry));
+      for (const auto& entry : wanted)
+        if (!current.count(entry)) BERTH_TRY(write_rule(allow.get(), allow_path, entry));
+      return {};
+    }
+  }
   // Start from "deny everything", then apply the rules in order.
   BERTH_TRY(write_rule(deny.get(), deny_path, "a"));
   bool first = true;
-  for (const auto& rule : effective_device_rules(spec_rules)) {
+  for (const auto& rule : rules) {
     BERTH_ASSIGN(std::string text, device_rule_v1_text(rule));
     bool was_first = std::exchange(first, false);
     if (was_first && !rule.allow && text == "a *:* rwm") continue;  // already done
@@ -333,7 +375,7 @@ Status CgroupV1::apply(const oci::Resources& resources, bool fresh, const Create
       for (const auto& [interface, priority] : resources.network->priorities)
         BERTH_TRY(cgroupfs::write(*dir, "net_prio.ifpriomap", fmt::format("{} {}", interface, priority)));
   }
-  BERTH_TRY(apply_devices(resources.devices));
+  BERTH_TRY(apply_devices(resources.devices, fresh));
   return apply_unified_side(resources, created);
 }
 

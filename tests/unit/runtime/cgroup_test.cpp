@@ -304,6 +304,19 @@ TEST(CgroupTest, V1DevicesAllowListIsWritten) {
   EXPECT_NE(list.find("c 10:229 rw"), std::string::npos) << list;
   EXPECT_NE(list.find("c 1:3 rwm"), std::string::npos) << list;
   EXPECT_EQ(list.find("a *:* rwm"), std::string::npos) << list;
+
+  // An update to a new allow list revokes what is gone and adds what is new,
+  // without a moment of "deny all": devices kept stay listed throughout.
+  oci::DeviceRule tun = fuse;
+  tun.minor = 200;
+  oci::Resources updated;
+  updated.devices = {deny_all, tun};
+  ASSERT_TRUE(cgroup->update(updated));
+  list = read_text(std::string(cgroup->to_state()["dirs"]["devices"]) + "/devices.list");
+  EXPECT_NE(list.find("c 10:200 rw"), std::string::npos) << list;
+  EXPECT_EQ(list.find("c 10:229 rw"), std::string::npos) << list;
+  EXPECT_NE(list.find("c 1:3 rwm"), std::string::npos) << list;
+  EXPECT_EQ(list.find("a *:* rwm"), std::string::npos) << list;
 }
 
 TEST(CgroupTest, LayoutParsing) {
