@@ -132,7 +132,8 @@ Result<UniqueFd> make_file_in_root(int root_fd, std::string_view path, unsigned 
     std::string parent = slash == 0 ? "/" : cleaned.substr(0, slash);
     std::string name = cleaned.substr(slash + 1);
     BERTH_ASSIGN(UniqueFd parent_fd, make_directories_in_root(root_fd, parent));
-    UniqueFd created(::openat(parent_fd.get(), name.c_str(), O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, mode));
+    UniqueFd created(
+        ::openat(parent_fd.get(), name.c_str(), O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC | O_NOFOLLOW, mode));
     if (created) return open_in_root(root_fd, cleaned, O_PATH);
     if (errno != EEXIST) return fail_errno(errno, "create {} in container root", cleaned);
     // EEXIST with ENOENT above: a dangling symlink; create its target, inside the root.

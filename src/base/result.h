@@ -2,13 +2,13 @@
 // carries one human line with context ("mount /proc: Operation not permitted").
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstring>
 #include <expected>
 #include <string>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace berth {
 
@@ -48,17 +48,17 @@ std::unexpected<Error> with_context(Result<T>&& result, std::string_view what) {
 }  // namespace berth
 
 // Propagates an error to the caller, optionally adding context.
-#define BERTH_TRY(expr)                                       \
-  do {                                                        \
-    auto berth_try_result_ = (expr);                          \
+#define BERTH_TRY(expr)                                                                   \
+  do {                                                                                    \
+    auto berth_try_result_ = (expr);                                                      \
     if (!berth_try_result_) return std::unexpected(std::move(berth_try_result_.error())); \
   } while (0)
 
 #define BERTH_CONCAT_INNER(a, b) a##b
 #define BERTH_CONCAT(a, b) BERTH_CONCAT_INNER(a, b)
 // BERTH_ASSIGN(auto value, expr): declares value from a Result or returns its error.
-#define BERTH_ASSIGN(decl, expr)                                                  \
-  auto BERTH_CONCAT(berth_assign_, __LINE__) = (expr);                           \
-  if (!BERTH_CONCAT(berth_assign_, __LINE__))                                    \
+#define BERTH_ASSIGN(decl, expr)                                                      \
+  auto BERTH_CONCAT(berth_assign_, __LINE__) = (expr);                                \
+  if (!BERTH_CONCAT(berth_assign_, __LINE__))                                         \
     return std::unexpected(std::move(BERTH_CONCAT(berth_assign_, __LINE__).error())); \
   decl = std::move(*BERTH_CONCAT(berth_assign_, __LINE__))

@@ -5,11 +5,10 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "base/result.h"
 
@@ -96,7 +95,7 @@ struct Hooks {
 };
 
 enum class NamespaceType { pid, network, mount, ipc, uts, user, cgroup, time };
-std::string_view namespace_name(NamespaceType type);  // the spec's word: "network"
+std::string_view namespace_name(NamespaceType type);       // the spec's word: "network"
 std::string_view namespace_proc_name(NamespaceType type);  // /proc/PID/ns/<name>: "net"
 int namespace_clone_flag(NamespaceType type);
 

@@ -138,9 +138,8 @@ User parse_user(const json& value, const std::string& where) {
   read_int(value, "gid", where, user.gid);
   read_int(value, "umask", where, user.umask);
   with(value, "additionalGids", where, [&](const json& v, const std::string& w) {
-    user.additional_gids = get_array<uint32_t>(v, w, [](const json& i, const std::string& iw) {
-      return get_int<uint32_t>(i, iw);
-    });
+    user.additional_gids =
+        get_array<uint32_t>(v, w, [](const json& i, const std::string& iw) { return get_int<uint32_t>(i, iw); });
   });
   read_string(value, "username", where, user.username);
   return user;
@@ -164,10 +163,10 @@ Rlimit parse_rlimit(const json& value, const std::string& where) {
   expect_object(value, where);
   Rlimit limit;
   read_string(value, "type", where, limit.type);
-  static const std::set<std::string> names{
-      "RLIMIT_AS",      "RLIMIT_CORE",   "RLIMIT_CPU",    "RLIMIT_DATA",       "RLIMIT_FSIZE",  "RLIMIT_LOCKS",
-      "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_NOFILE",     "RLIMIT_NPROC",  "RLIMIT_RSS",
-      "RLIMIT_RTPRIO",  "RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK"};
+  static const std::set<std::string> names{"RLIMIT_AS",     "RLIMIT_CORE",   "RLIMIT_CPU",        "RLIMIT_DATA",
+                                           "RLIMIT_FSIZE",  "RLIMIT_LOCKS",  "RLIMIT_MEMLOCK",    "RLIMIT_MSGQUEUE",
+                                           "RLIMIT_NICE",   "RLIMIT_NOFILE", "RLIMIT_NPROC",      "RLIMIT_RSS",
+                                           "RLIMIT_RTPRIO", "RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK"};
   if (!names.count(limit.type)) bad(where + ".type", fmt::format("unknown rlimit \"{}\"", limit.type));
   read_int(value, "hard", where, limit.hard);
   read_int(value, "soft", where, limit.soft);
@@ -213,9 +212,8 @@ Process parse_process_object(const json& value, const std::string& where) {
     expect_object(v, w);
     Scheduler scheduler;
     read_string(v, "policy", w, scheduler.policy);
-    static const std::set<std::string> policies{"SCHED_OTHER", "SCHED_FIFO",     "SCHED_RR",
-                                                "SCHED_BATCH", "SCHED_ISO",      "SCHED_IDLE",
-                                                "SCHED_DEADLINE"};
+    static const std::set<std::string> policies{"SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",      "SCHED_BATCH",
+                                                "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE"};
     if (!policies.count(scheduler.policy)) bad(w + ".policy", fmt::format("unknown policy \"{}\"", scheduler.policy));
     read_int(v, "nice", w, scheduler.nice);
     read_int(v, "priority", w, scheduler.priority);
@@ -290,8 +288,8 @@ Hooks parse_hooks(const json& value, const std::string& where) {
 
 NamespaceType parse_namespace_type(const std::string& name, const std::string& where) {
   static const std::map<std::string, NamespaceType> types{
-      {"pid", NamespaceType::pid},   {"network", NamespaceType::network}, {"mount", NamespaceType::mount},
-      {"ipc", NamespaceType::ipc},   {"uts", NamespaceType::uts},         {"user", NamespaceType::user},
+      {"pid", NamespaceType::pid},       {"network", NamespaceType::network}, {"mount", NamespaceType::mount},
+      {"ipc", NamespaceType::ipc},       {"uts", NamespaceType::uts},         {"user", NamespaceType::user},
       {"cgroup", NamespaceType::cgroup}, {"time", NamespaceType::time}};
   auto it = types.find(name);
   if (it == types.end()) bad(where, fmt::format("unknown namespace type \"{}\"", name));
@@ -326,7 +324,8 @@ DeviceRule parse_device_rule(const json& value, const std::string& where) {
   read_int(value, "minor", where, rule.minor);
   read_string(value, "access", where, rule.access);
   for (char c : rule.access)
-    if (c != 'r' && c != 'w' && c != 'm') bad(where + ".access", fmt::format("\"{}\" is not a subset of rwm", rule.access));
+    if (c != 'r' && c != 'w' && c != 'm')
+      bad(where + ".access", fmt::format("\"{}\" is not a subset of rwm", rule.access));
   return rule;
 }
 
@@ -398,9 +397,8 @@ Resources parse_resources_object(const json& value, const std::string& where) {
       io.weight_device = parse_block_devices<WeightDevice>(d, dw, true);
     });
     auto throttle = [&](const char* key, std::vector<ThrottleDevice>& field) {
-      with(v, key, w, [&](const json& d, const std::string& dw) {
-        field = parse_block_devices<ThrottleDevice>(d, dw, false);
-      });
+      with(v, key, w,
+           [&](const json& d, const std::string& dw) { field = parse_block_devices<ThrottleDevice>(d, dw, false); });
     };
     throttle("throttleReadBpsDevice", io.throttle_read_bps_device);
     throttle("throttleWriteBpsDevice", io.throttle_write_bps_device);
@@ -464,7 +462,8 @@ Seccomp parse_seccomp(const json& value, const std::string& where) {
           expect_object(arg, argw);
           SeccompArg parsed;
           read_int(arg, "index", argw, parsed.index);
-          if (parsed.index > 5) bad(argw + ".index", fmt::format("{} is not a syscall argument index (0..5)", parsed.index));
+          if (parsed.index > 5)
+            bad(argw + ".index", fmt::format("{} is not a syscall argument index (0..5)", parsed.index));
           read_int(arg, "value", argw, parsed.value);
           read_int(arg, "valueTwo", argw, parsed.value_two);
           read_string(arg, "op", argw, parsed.op);
@@ -518,9 +517,8 @@ Linux parse_linux(const json& value, const std::string& where) {
   with(value, "sysctl", where, [&](const json& v, const std::string& w) { linux.sysctl = get_string_map(v, w); });
   with(value, "seccomp", where, [&](const json& v, const std::string& w) { linux.seccomp = parse_seccomp(v, w); });
   read_string(value, "rootfsPropagation", where, linux.rootfs_propagation);
-  static const std::set<std::string> propagations{"",        "shared",   "slave",   "private",
-                                                  "rshared", "rslave",   "rprivate", "unbindable",
-                                                  "runbindable"};
+  static const std::set<std::string> propagations{"",       "shared",   "slave",      "private",    "rshared",
+                                                  "rslave", "rprivate", "unbindable", "runbindable"};
   if (!propagations.count(linux.rootfs_propagation))
     bad(where + ".rootfsPropagation", fmt::format("unknown propagation \"{}\"", linux.rootfs_propagation));
   read_strings(value, "maskedPaths", where, linux.masked_paths);
@@ -562,8 +560,7 @@ Spec parse_spec_object(const json& value) {
   with(value, "mounts", "",
        [&](const json& v, const std::string& w) { spec.mounts = get_array<Mount>(v, w, parse_mount); });
   with(value, "hooks", "", [&](const json& v, const std::string& w) { spec.hooks = parse_hooks(v, w); });
-  with(value, "annotations", "",
-       [&](const json& v, const std::string& w) { spec.annotations = get_string_map(v, w); });
+  with(value, "annotations", "", [&](const json& v, const std::string& w) { spec.annotations = get_string_map(v, w); });
   with(value, "linux", "", [&](const json& v, const std::string& w) { spec.linux = parse_linux(v, w); });
   // A hostname needs a UTS namespace of the container's own.
   if (!spec.hostname.empty()) {
@@ -601,36 +598,55 @@ Result<T> parse_guarded(std::string_view text, F parse) {
 
 std::string_view namespace_name(NamespaceType type) {
   switch (type) {
-    case NamespaceType::pid: return "pid";
-    case NamespaceType::network: return "network";
-    case NamespaceType::mount: return "mount";
-    case NamespaceType::ipc: return "ipc";
-    case NamespaceType::uts: return "uts";
-    case NamespaceType::user: return "user";
-    case NamespaceType::cgroup: return "cgroup";
-    case NamespaceType::time: return "time";
+    case NamespaceType::pid:
+      return "pid";
+    case NamespaceType::network:
+      return "network";
+    case NamespaceType::mount:
+      return "mount";
+    case NamespaceType::ipc:
+      return "ipc";
+    case NamespaceType::uts:
+      return "uts";
+    case NamespaceType::user:
+      return "user";
+    case NamespaceType::cgroup:
+      return "cgroup";
+    case NamespaceType::time:
+      return "time";
   }
   return "?";
 }
 
 std::string_view namespace_proc_name(NamespaceType type) {
   switch (type) {
-    case NamespaceType::network: return "net";
-    case NamespaceType::mount: return "mnt";
-    default: return namespace_name(type);
+    case NamespaceType::network:
+      return "net";
+    case NamespaceType::mount:
+      return "mnt";
+    default:
+      return namespace_name(type);
   }
 }
 
 int namespace_clone_flag(NamespaceType type) {
   switch (type) {
-    case NamespaceType::pid: return CLONE_NEWPID;
-    case NamespaceType::network: return CLONE_NEWNET;
-    case NamespaceType::mount: return CLONE_NEWNS;
-    case NamespaceType::ipc: return CLONE_NEWIPC;
-    case NamespaceType::uts: return CLONE_NEWUTS;
-    case NamespaceType::user: return CLONE_NEWUSER;
-    case NamespaceType::cgroup: return CLONE_NEWCGROUP;
-    case NamespaceType::time: return CLONE_NEWTIME;
+    case NamespaceType::pid:
+      return CLONE_NEWPID;
+    case NamespaceType::network:
+      return CLONE_NEWNET;
+    case NamespaceType::mount:
+      return CLONE_NEWNS;
+    case NamespaceType::ipc:
+      return CLONE_NEWIPC;
+    case NamespaceType::uts:
+      return CLONE_NEWUTS;
+    case NamespaceType::user:
+      return CLONE_NEWUSER;
+    case NamespaceType::cgroup:
+      return CLONE_NEWCGROUP;
+    case NamespaceType::time:
+      return CLONE_NEWTIME;
   }
   return 0;
 }

@@ -308,7 +308,8 @@ Status CgroupV1::apply_devices(const std::vector<oci::DeviceRule>& spec_rules, b
     for (auto line : split_lines(listed)) current.emplace(line);
     bool allow_list_only = !rules.empty() && !rules.front().allow && !current.count("a *:* rwm");
     for (size_t i = 1; allow_list_only && i < rules.size(); ++i) {
-      if (!rules[i].allow) allow_list_only = false;
+      if (!rules[i].allow)
+        allow_list_only = false;
       else {
         BERTH_ASSIGN(std::string text, device_rule_v1_text(rules[i]));
         wanted.insert(text);

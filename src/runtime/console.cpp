@@ -42,8 +42,10 @@ Status hand_over_terminal(Pty& pty, int console_socket_fd) {
   for (int target = 0; target <= 2; ++target)
     if (pty.slave.get() != target && ::dup2(pty.slave.get(), target) < 0)
       return fail_errno(errno, "dup pty onto fd {}", target);
-  if (pty.slave.get() > 2) pty.slave.reset();
-  else pty.slave.release();
+  if (pty.slave.get() > 2)
+    pty.slave.reset();
+  else
+    pty.slave.release();
   return {};
 }
 

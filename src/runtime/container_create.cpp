@@ -64,6 +64,16 @@ class CreateRollback {
   bool dismissed_ = false;
 };
 
+// Containers of different --root directories may share an id: without a
+// cgroupsPath of the spec's, each root gets its own parent cgroup.
+std::string default_cgroups_path(const StateStore& store, const std::string& from_spec, const std::string& id) {
+  if (!from_spec.empty()) return from_spec;
+  if (store.root() == default_state_root) return "/berth/" + id;
+  uint32_t hash = 2166136261u;  // FNV-1a of the root's path
+  for (unsigned char c : store.root()) hash = (hash ^ c) * 16777619u;
+  return fmt::format("/berth/{:08x}-{}", hash, id);
+}
+
 // The outcome of the init's failure, with its own words when it sent some.
 // WNOWAIT: the rollback still owns the (unreaped, so not reusable) pid.
 Error init_failure(Error error, pid_t pid) {
@@ -150,7 +160,8 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     std::optional<oci::Resources> resources = spec->linux.resources;
     if (resources && !resources->devices.empty())
       for (auto& rule : device_rules_for_nodes(spec->linux.devices)) resources->devices.push_back(rule);
-    auto created = Cgroup::create(spec->linux.cgroups_path, options.id, resources ? &*resources : nullptr);
+    auto created = Cgroup::create(default_cgroups_path(store, spec->linux.cgroups_path, options.id), options.id,
+                                  resources ? &*resources : nullptr);
     if (!created) return with_context(std::move(created), "create cgroup");
     cgroup = std::move(*created);
     rollback.set_cgroup(cgroup.get());
@@ -218,7 +229,8 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     auto adjusted = apply_oom_score_adj(pid, *spec->process->oom_score_adj);
     if (!adjusted) return fail_with_init(adjusted.error());
   }
-  if (auto sent = send_step(runtime_end.get(), SyncStep::go, std::to_string(pid)); !sent) return fail_with_init(sent.error());
+  if (auto sent = send_step(runtime_end.get(), SyncStep::go, std::to_string(pid)); !sent)
+    return fail_with_init(sent.error());
 
   auto hooks_wanted = expect_step(runtime_end.get(), SyncStep::run_hooks, init_peer);
   if (!hooks_wanted) return fail_with_init(hooks_wanted.error());

@@ -3,9 +3,8 @@
 
 #include <sys/types.h>
 
-#include <string>
-
 #include <memory>
+#include <string>
 
 #include "base/result.h"
 #include "base/unique_fd.h"
@@ -17,7 +16,7 @@ namespace berth::runtime {
 
 struct CreateOptions {
   std::string id;
-  std::string bundle;          // as given; made absolute here
+  std::string bundle;  // as given; made absolute here
   std::string pid_file;
   std::string console_socket;
   int preserve_fds = 0;

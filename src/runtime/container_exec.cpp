@@ -25,7 +25,8 @@ namespace berth::runtime {
 namespace {
 
 bool same_namespace(pid_t pid, std::string_view name) {
-  struct stat ours {}, theirs {};
+  struct stat ours {
+  }, theirs{};
   std::string own = fmt::format("/proc/self/ns/{}", name), other = fmt::format("/proc/{}/ns/{}", pid, name);
   return ::stat(own.c_str(), &ours) == 0 && ::stat(other.c_str(), &theirs) == 0 && ours.st_ino == theirs.st_ino &&
          ours.st_dev == theirs.st_dev;
@@ -46,8 +47,10 @@ Result<ContainerNamespaces> open_container_namespaces(const ContainerState& stat
     std::string path = fmt::format("/proc/{}/ns/{}", state.pid, name);
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return fail_errno(errno, "open {}", path);
-    if (ns.type == oci::NamespaceType::pid) namespaces.pid = std::move(fd);
-    else namespaces.to_join.push_back({ns.type, std::move(fd)});
+    if (ns.type == oci::NamespaceType::pid)
+      namespaces.pid = std::move(fd);
+    else
+      namespaces.to_join.push_back({ns.type, std::move(fd)});
   }
   return namespaces;
 }

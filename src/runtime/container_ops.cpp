@@ -104,9 +104,12 @@ Result<oci::Spec> container_spec(const StateStore& store, const std::string& id)
 Status start_container(const StateStore& store, const std::string& id) {
   BERTH_ASSIGN(Container container, load_container(store, id));
   switch (container.status) {
-    case ContainerStatus::created: break;
-    case ContainerStatus::stopped: return fail("cannot start a container that has stopped");
-    default: return fail("cannot start an already running container");
+    case ContainerStatus::created:
+      break;
+    case ContainerStatus::stopped:
+      return fail("cannot start a container that has stopped");
+    default:
+      return fail("cannot start an already running container");
   }
   std::string fifo = store.fifo_path(id);
   UniqueFd reader(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
@@ -158,8 +161,7 @@ Status kill_container(const StateStore& store, const std::string& id, int signal
   return signal_init(container.state, signal);
 }
 
-Status teardown_container(const StateStore& store, const ContainerState& state, Cgroup* cgroup,
-                          const oci::Spec* spec) {
+Status teardown_container(const StateStore& store, const ContainerState& state, Cgroup* cgroup, const oci::Spec* spec) {
   BERTH_TRY(kill_and_wait(state, cgroup));
   if (cgroup) BERTH_TRY(cgroup->destroy());
   BERTH_TRY(store.remove(state.id));
@@ -170,8 +172,7 @@ Status teardown_container(const StateStore& store, const ContainerState& state, 
 Status delete_container(const StateStore& store, const std::string& id, bool force) {
   BERTH_ASSIGN(Container container, load_container(store, id));
   if (container.status == ContainerStatus::running || container.status == ContainerStatus::paused) {
-    if (!force)
-      return fail("cannot delete container {} that is not stopped: {}", id, status_name(container.status));
+    if (!force) return fail("cannot delete container {} that is not stopped: {}", id, status_name(container.status));
   }
   auto cgroup = container_cgroup(container.state);
   auto spec = container_spec(store, id);
@@ -219,13 +220,13 @@ Result<int> parse_signal(const std::string& name) {
   for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (upper.rfind("SIG", 0) == 0) upper = upper.substr(3);
   static const std::pair<const char*, int> signals[] = {
-      {"HUP", SIGHUP},     {"INT", SIGINT},       {"QUIT", SIGQUIT},   {"ILL", SIGILL},     {"TRAP", SIGTRAP},
-      {"ABRT", SIGABRT},   {"IOT", SIGIOT},       {"BUS", SIGBUS},     {"FPE", SIGFPE},     {"KILL", SIGKILL},
-      {"USR1", SIGUSR1},   {"SEGV", SIGSEGV},     {"USR2", SIGUSR2},   {"PIPE", SIGPIPE},   {"ALRM", SIGALRM},
-      {"TERM", SIGTERM},   {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD},   {"CONT", SIGCONT},   {"STOP", SIGSTOP},
-      {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},   {"URG", SIGURG},     {"XCPU", SIGXCPU},
-      {"XFSZ", SIGXFSZ},   {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},   {"WINCH", SIGWINCH}, {"IO", SIGIO},
-      {"POLL", SIGPOLL},   {"PWR", SIGPWR},       {"SYS", SIGSYS}};
+      {"HUP", SIGHUP},   {"INT", SIGINT},       {"QUIT", SIGQUIT}, {"ILL", SIGILL},     {"TRAP", SIGTRAP},
+      {"ABRT", SIGABRT}, {"IOT", SIGIOT},       {"BUS", SIGBUS},   {"FPE", SIGFPE},     {"KILL", SIGKILL},
+      {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},     {"USR2", SIGUSR2}, {"PIPE", SIGPIPE},   {"ALRM", SIGALRM},
+      {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},   {"STOP", SIGSTOP},
+      {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU}, {"URG", SIGURG},     {"XCPU", SIGXCPU},
+      {"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
+      {"POLL", SIGPOLL}, {"PWR", SIGPWR},       {"SYS", SIGSYS}};
   for (auto& [signal_name, number] : signals)
     if (upper == signal_name) return number;
   if (upper.rfind("RTMIN", 0) == 0 || upper.rfind("RTMAX", 0) == 0) {

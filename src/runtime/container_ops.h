@@ -42,8 +42,7 @@ Result<std::unique_ptr<Cgroup>> container_cgroup(const ContainerState& state);
 // `run`, a failed create): kills what is left of it and waits until its
 // cgroup is empty, removes the cgroup and the state, then runs the poststop
 // hooks when `spec` is given (a failing one is only a warning).
-Status teardown_container(const StateStore& store, const ContainerState& state, Cgroup* cgroup,
-                          const oci::Spec* spec);
+Status teardown_container(const StateStore& store, const ContainerState& state, Cgroup* cgroup, const oci::Spec* spec);
 Result<std::vector<pid_t>> container_processes(const StateStore& store, const std::string& id);
 
 // The container's config.json as it was at create time.

@@ -16,11 +16,16 @@ using nlohmann::json;
 
 std::string_view status_name(ContainerStatus status) {
   switch (status) {
-    case ContainerStatus::creating: return "creating";
-    case ContainerStatus::created: return "created";
-    case ContainerStatus::running: return "running";
-    case ContainerStatus::paused: return "paused";
-    case ContainerStatus::stopped: return "stopped";
+    case ContainerStatus::creating:
+      return "creating";
+    case ContainerStatus::created:
+      return "created";
+    case ContainerStatus::running:
+      return "running";
+    case ContainerStatus::paused:
+      return "paused";
+    case ContainerStatus::stopped:
+      return "stopped";
   }
   return "unknown";
 }

@@ -6,11 +6,10 @@
 #include <sys/types.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/result.h"
 
@@ -28,14 +27,16 @@ struct ContainerState {
   std::string created;  // RFC 3339 with nanoseconds
   std::string owner;
   std::map<std::string, std::string> annotations;
-  nlohmann::json cgroup;  // Cgroup::to_state()
+  nlohmann::json cgroup;                     // Cgroup::to_state()
   std::vector<std::string> namespace_paths;  // "/proc/PID/ns/net" for each namespace the container owns
-  bool shares_pid_namespace = false;  // no pid namespace of its own: kill must reach every process
+  bool shares_pid_namespace = false;         // no pid namespace of its own: kill must reach every process
   bool new_user_namespace = false;
 
   nlohmann::json to_json() const;
   static Result<ContainerState> from_json(const nlohmann::json& document);
 };
+
+inline constexpr std::string_view default_state_root = "/run/berth-runtime";
 
 // Where containers live: <root>/<id>/{state.json, config.json, exec.fifo}.
 class StateStore {

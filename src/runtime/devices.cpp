@@ -98,15 +98,14 @@ std::vector<oci::Device> container_devices(const oci::Spec& spec) {
     for (const auto& device : spec.linux.devices)
       if (clean_path(device.path) == default_device.path) overridden = true;
     if (overridden) continue;
-    devices.push_back(
-        oci::Device{"c", default_device.path, default_device.major, default_device.minor, 0666, 0u, 0u});
+    devices.push_back(oci::Device{"c", default_device.path, default_device.major, default_device.minor, 0666, 0u, 0u});
   }
   devices.insert(devices.end(), spec.linux.devices.begin(), spec.linux.devices.end());
   return devices;
 }
 
 Status check_dev_directory(int root_fd) {
-  struct stat st{};
+  struct stat st {};
   if (::fstatat(root_fd, "dev", &st, AT_SYMLINK_NOFOLLOW) == 0) {
     if (S_ISLNK(st.st_mode)) return fail("container root: /dev is a symlink; refusing to create devices through it");
     if (!S_ISDIR(st.st_mode)) return fail("container root: /dev is not a directory");

@@ -80,16 +80,17 @@ int wait_with_terminal(pid_t pid, int pty_master) {
       }
       return shell_status(status);
     }
-    pollfd watched[3] = {{signals.get(), POLLIN, 0},
-                         {output_open ? pty_master : -1, POLLIN, 0},
-                         {stdin_open ? 0 : -1, POLLIN, 0}};
+    pollfd watched[3] = {
+        {signals.get(), POLLIN, 0}, {output_open ? pty_master : -1, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}};
     if (::poll(watched, 3, -1) < 0 && errno != EINTR) return 1;
     if (watched[0].revents & POLLIN) {
       signalfd_siginfo info{};
       if (::read(signals.get(), &info, sizeof info) == sizeof info) {
         int signal = static_cast<int>(info.ssi_signo);
-        if (signal == SIGWINCH) copy_window_size(pty_master);
-        else if (signal != SIGCHLD) ::kill(pid, signal);
+        if (signal == SIGWINCH)
+          copy_window_size(pty_master);
+        else if (signal != SIGCHLD)
+          ::kill(pid, signal);
       }
     }
     if (watched[1].revents & (POLLIN | POLLHUP | POLLERR)) output_open = copy_once(pty_master, 1);

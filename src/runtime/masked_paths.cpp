@@ -24,7 +24,7 @@ Result<UniqueFd> open_existing(int root_fd, const std::string& path) {
 
 Result<UniqueFd> open_null_device(int root_fd) {
   BERTH_ASSIGN(UniqueFd null_fd, open_in_root(root_fd, "/dev/null", O_PATH | O_NOFOLLOW));
-  struct stat st{};
+  struct stat st {};
   if (::fstat(null_fd.get(), &st) != 0) return fail_errno(errno, "stat /dev/null in container");
   if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3)
     return fail("/dev/null in container is not the null device (1:3); refusing to mask paths with it");

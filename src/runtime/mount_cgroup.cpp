@@ -22,8 +22,8 @@ namespace berth::runtime {
 
 namespace {
 
-constexpr unsigned long kPerMountFlags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
-                                         MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME;
+constexpr unsigned long kPerMountFlags =
+    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME;
 
 struct Hierarchy {
   std::string mount_point;  // host path: /sys/fs/cgroup/memory
@@ -61,8 +61,8 @@ std::string unescape_mountinfo(std::string_view field) {
 std::string controllers_of(std::string_view super_options) {
   std::string controllers;
   for (auto option : split(super_options, ',')) {
-    if (option == "rw" || option == "ro" || option == "clone_children" || option == "noprefix" ||
-        option == "xattr" || option == "cpuset_v2_mode" || option == "favordynmods" || option.starts_with("release_agent="))
+    if (option == "rw" || option == "ro" || option == "clone_children" || option == "noprefix" || option == "xattr" ||
+        option == "cpuset_v2_mode" || option == "favordynmods" || option.starts_with("release_agent="))
       continue;
     if (!controllers.empty()) controllers += ',';
     controllers += option;
@@ -123,7 +123,8 @@ Status mount_one_hierarchy(int tmpfs_fd, const Hierarchy& hierarchy, const std::
   } else {
     std::string source = host_directory(hierarchy, own_cgroup_path(proc_self_cgroup, hierarchy.controllers));
     BERTH_ASSIGN(UniqueFd tree, clone_mount_tree(AT_FDCWD, source, false, what));
-    uint64_t set = mount_attributes_from_flags(parsed.flags & kPerMountFlags & ~(MS_RELATIME | MS_NOATIME | MS_STRICTATIME));
+    uint64_t set =
+        mount_attributes_from_flags(parsed.flags & kPerMountFlags & ~(MS_RELATIME | MS_NOATIME | MS_STRICTATIME));
     if (set) BERTH_TRY(set_mount_attributes(tree.get(), set, 0, false, what));
     BERTH_TRY(attach_mount(tree.get(), target.get(), what));
   }
@@ -162,7 +163,8 @@ Status mount_cgroup_v2(int root_fd, const std::string& destination, const MountO
   if (::mount("cgroup2", fd_path(target.get()).c_str(), "cgroup2", flags, nullptr) == 0) {
     if (parsed.propagation.empty()) return {};
     BERTH_ASSIGN(UniqueFd mounted, open_in_root(root_fd, destination, O_PATH | O_DIRECTORY));
-    for (unsigned long propagation : parsed.propagation) BERTH_TRY(change_propagation(mounted.get(), propagation, what));
+    for (unsigned long propagation : parsed.propagation)
+      BERTH_TRY(change_propagation(mounted.get(), propagation, what));
     return {};
   }
   int err = errno;
@@ -181,8 +183,9 @@ Status mount_cgroup_v2(int root_fd, const std::string& destination, const MountO
 
 Status mount_cgroup_entry(int root_fd, const std::string& destination, const MountOptions& parsed,
                           const RootfsOptions& options) {
-  struct statfs host{};
-  if (::statfs("/sys/fs/cgroup", &host) != 0) return fail_errno(errno, "mount cgroup on {}: statfs /sys/fs/cgroup", destination);
+  struct statfs host {};
+  if (::statfs("/sys/fs/cgroup", &host) != 0)
+    return fail_errno(errno, "mount cgroup on {}: statfs /sys/fs/cgroup", destination);
   if (host.f_type == CGROUP2_SUPER_MAGIC) return mount_cgroup_v2(root_fd, destination, parsed, options);
   return mount_cgroup_v1(root_fd, destination, parsed, options);
 }

@@ -22,7 +22,7 @@ namespace {
 
 // Files under /proc that lxcfs and similar tools legitimately cover.
 constexpr std::array<std::string_view, 10> kAllowedProcMounts{
-    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",    "/proc/swaps",
+    "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",  "/proc/stat",    "/proc/swaps",
     "/proc/uptime",  "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
 };
 
@@ -47,7 +47,7 @@ uint64_t cleared_attributes(const MountOptions& parsed) {
 // In a user namespace the source's ro/nosuid/nodev/noexec may be locked:
 // keep them (as runc does) rather than fail the whole container.
 uint64_t possibly_locked_attributes(int tree_fd) {
-  struct statvfs st{};
+  struct statvfs st {};
   if (::fstatvfs(tree_fd, &st) != 0) return 0;
   uint64_t locked = 0;
   if (st.f_flag & ST_RDONLY) locked |= MOUNT_ATTR_RDONLY;
@@ -73,7 +73,7 @@ Result<UniqueFd> directory_target(int root_fd, const std::string& destination) {
 }
 
 bool is_procfs(int fd) {
-  struct statfs st{};
+  struct statfs st {};
   return ::fstatfs(fd, &st) == 0 && st.f_type == PROC_SUPER_MAGIC;
 }
 
@@ -136,7 +136,7 @@ Status bind_mount_entry(int root_fd, const std::string& source, const std::strin
   std::string what = fmt::format("bind mount {} on {}", source, destination);
   auto tree = clone_mount_tree(AT_FDCWD, source, (parsed.flags & MS_REC) != 0, what);
   if (!tree) return std::unexpected(std::move(tree.error()));
-  struct stat source_stat{};
+  struct stat source_stat {};
   if (::fstat(tree->get(), &source_stat) != 0) return fail_errno(errno, "{}: stat source", what);
 
   if (destination == "/proc" || destination.starts_with("/proc/"))

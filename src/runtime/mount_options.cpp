@@ -58,10 +58,10 @@ struct PropagationOption {
 };
 
 constexpr std::array kPropagationOptions{
-    PropagationOption{"private", MS_PRIVATE},         PropagationOption{"rprivate", MS_PRIVATE | MS_REC},
-    PropagationOption{"shared", MS_SHARED},           PropagationOption{"rshared", MS_SHARED | MS_REC},
-    PropagationOption{"slave", MS_SLAVE},             PropagationOption{"rslave", MS_SLAVE | MS_REC},
-    PropagationOption{"unbindable", MS_UNBINDABLE},   PropagationOption{"runbindable", MS_UNBINDABLE | MS_REC},
+    PropagationOption{"private", MS_PRIVATE},       PropagationOption{"rprivate", MS_PRIVATE | MS_REC},
+    PropagationOption{"shared", MS_SHARED},         PropagationOption{"rshared", MS_SHARED | MS_REC},
+    PropagationOption{"slave", MS_SLAVE},           PropagationOption{"rslave", MS_SLAVE | MS_REC},
+    PropagationOption{"unbindable", MS_UNBINDABLE}, PropagationOption{"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
 struct AttributeOption {

@@ -14,8 +14,8 @@
 namespace berth::runtime {
 
 struct MountOptions {
-  unsigned long flags = 0;    // MS_* to set (MS_RDONLY, MS_NOSUID, MS_BIND, MS_REC, ...)
-  unsigned long cleared = 0;  // MS_* an option turned off explicitly ("rw", "suid", "dev", ...)
+  unsigned long flags = 0;                 // MS_* to set (MS_RDONLY, MS_NOSUID, MS_BIND, MS_REC, ...)
+  unsigned long cleared = 0;               // MS_* an option turned off explicitly ("rw", "suid", "dev", ...)
   std::vector<unsigned long> propagation;  // MS_SHARED|MS_REC etc., applied in order after the mount
   uint64_t recursive_set = 0;              // MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE): "rro", "rnosuid", ...
   uint64_t recursive_clear = 0;

@@ -28,7 +28,8 @@ Result<NamespacePlan> plan_namespaces(const oci::Linux& linux) {
     UniqueFd fd(::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return fail_errno(errno, "open {} namespace {}", oci::namespace_name(ns.type), ns.path);
     // setns with the type checks that the file really is that kind of namespace.
-    bool runtime_joins = ns.type != NamespaceType::user && ns.type != NamespaceType::mount && ns.type != NamespaceType::time;
+    bool runtime_joins =
+        ns.type != NamespaceType::user && ns.type != NamespaceType::mount && ns.type != NamespaceType::time;
     (runtime_joins ? plan.joined_around_clone : plan.to_join).push_back({ns.type, std::move(fd)});
   }
   bool joins_user = std::any_of(plan.to_join.begin(), plan.to_join.end(),
@@ -57,8 +58,8 @@ Result<NamespacesForClone> NamespacesForClone::enter(std::vector<NamespaceToJoin
   NamespacesForClone entered;
   for (auto& ns : namespaces) {
     // For pid, what a clone uses is pid_for_children.
-    std::string own = fmt::format("/proc/self/ns/{}", ns.type == NamespaceType::pid ? "pid_for_children"
-                                                                                     : oci::namespace_proc_name(ns.type));
+    std::string own = fmt::format(
+        "/proc/self/ns/{}", ns.type == NamespaceType::pid ? "pid_for_children" : oci::namespace_proc_name(ns.type));
     UniqueFd fd(::open(own.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) return fail_errno(errno, "open {}", own);
     if (::setns(ns.fd.get(), oci::namespace_clone_flag(ns.type)) != 0)
@@ -86,7 +87,8 @@ namespace {
 
 std::string format_mappings(const std::vector<oci::IdMapping>& mappings) {
   std::string text;
-  for (const auto& mapping : mappings) text += fmt::format("{} {} {}\n", mapping.container_id, mapping.host_id, mapping.size);
+  for (const auto& mapping : mappings)
+    text += fmt::format("{} {} {}\n", mapping.container_id, mapping.host_id, mapping.size);
   return text;
 }
 

@@ -18,9 +18,9 @@ struct NamespaceToJoin {
 };
 
 struct NamespacePlan {
-  int clone_flags = 0;                  // CLONE_NEW* for namespaces created at clone time
-  bool unshare_cgroup = false;          // cgroupns is unshared by init after it joined its cgroup
-  bool unshare_time = false;            // timens needs its offsets written before entry
+  int clone_flags = 0;          // CLONE_NEW* for namespaces created at clone time
+  bool unshare_cgroup = false;  // cgroupns is unshared by init after it joined its cgroup
+  bool unshare_time = false;    // timens needs its offsets written before entry
   bool new_user_namespace = false;
   std::vector<NamespaceToJoin> to_join;  // user, mount, time: joined by the init (user first)
   // pid, network, ipc, uts, cgroup: joined by the runtime around the clone,

@@ -9,7 +9,7 @@
 namespace berth::runtime {
 
 struct ClonedChild {
-  pid_t pid = -1;              // 0 in the child
+  pid_t pid = -1;               // 0 in the child
   bool born_in_cgroup = false;  // else the caller moves it in (Cgroup::add_process)
 };
 

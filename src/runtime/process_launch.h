@@ -12,9 +12,9 @@
 namespace berth::runtime {
 
 struct PreparedProcess {
-  std::string executable;     // args[0] resolved against the container's PATH
+  std::string executable;                   // args[0] resolved against the container's PATH
   const SeccompProgram* seccomp = nullptr;  // compiled by the runtime before clone; installed last
-  UniqueFd seccomp_listener;  // set when the profile has notify rules (already installed)
+  UniqueFd seccomp_listener;                // set when the profile has notify rules (already installed)
   bool seccomp_installed = false;
 };
 

@@ -52,10 +52,10 @@ std::string parent_directory(const std::string& path) {
 // changed on a mount's root.
 std::string enclosing_mount_point(std::string path) {
   for (;;) {
-    struct statx st{};
-    if (path == "/" || (::statx(AT_FDCWD, path.c_str(), 0, STATX_TYPE, &st) == 0 &&
-                        (st.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-                        (st.stx_attributes & STATX_ATTR_MOUNT_ROOT)))
+    struct statx st {};
+    if (path == "/" ||
+        (::statx(AT_FDCWD, path.c_str(), 0, STATX_TYPE, &st) == 0 && (st.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+         (st.stx_attributes & STATX_ATTR_MOUNT_ROOT)))
       return path;
     path = parent_directory(path);
   }

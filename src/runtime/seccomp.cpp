@@ -3,8 +3,6 @@
 // listenerPath socket. Semantics follow runc with libseccomp 2.5.
 #include "runtime/seccomp.h"
 
-#include "base/fd_passing.h"
-
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/mman.h>
@@ -19,6 +17,8 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
+
+#include "base/fd_passing.h"
 
 namespace berth::runtime {
 namespace {
@@ -35,10 +35,14 @@ struct ActionName {
 
 // SCMP_ACT_KILL is KILL_THREAD, as in runc and libseccomp.
 constexpr ActionName kActions[] = {
-    {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false},    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false},
-    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false}, {"SCMP_ACT_TRAP", SCMP_ACT_TRAP, false},
-    {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true},        {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true},
-    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false},          {"SCMP_ACT_LOG", SCMP_ACT_LOG, false},
+    {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false},
+    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false},
+    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false},
+    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP, false},
+    {"SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true},
+    {"SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true},
+    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false},
+    {"SCMP_ACT_LOG", SCMP_ACT_LOG, false},
     {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY, false},
 };
 
@@ -106,8 +110,12 @@ struct OperatorName {
 };
 
 constexpr OperatorName kOperators[] = {
-    {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT}, {"SCMP_CMP_LE", SCMP_CMP_LE},
-    {"SCMP_CMP_EQ", SCMP_CMP_EQ}, {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+    {"SCMP_CMP_NE", SCMP_CMP_NE},
+    {"SCMP_CMP_LT", SCMP_CMP_LT},
+    {"SCMP_CMP_LE", SCMP_CMP_LE},
+    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+    {"SCMP_CMP_GE", SCMP_CMP_GE},
+    {"SCMP_CMP_GT", SCMP_CMP_GT},
     {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 };
 
@@ -131,8 +139,8 @@ Result<uint32_t> resolve_action(std::string_view name, const std::optional<uint3
   if (!action) return fail("{}: unknown action \"{}\"", action_field, name);
   if (!action->takes_errno) {
     // runtime-spec: an errno on an action that cannot return one is an error.
-    if (errno_ret) return fail("{}: {} does not take an errno value (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)",
-                               errno_field, name);
+    if (errno_ret)
+      return fail("{}: {} does not take an errno value (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE do)", errno_field, name);
     return action->value;
   }
   uint32_t value = errno_ret.value_or(EPERM);
@@ -214,13 +222,15 @@ Status validate_seccomp(const oci::Seccomp& seccomp) {
       for (const std::string& name : rule.names)
         for (std::string_view forbidden : kNotifyForbidden)
           if (name == forbidden)
-            return fail("{}: SCMP_ACT_NOTIFY cannot be used for the {} syscall (the runtime needs it to hand over "
-                        "the listener)",
-                        where, name);
+            return fail(
+                "{}: SCMP_ACT_NOTIFY cannot be used for the {} syscall (the runtime needs it to hand over "
+                "the listener)",
+                where, name);
     }
     for (size_t k = 0; k < rule.args.size(); ++k) {
       const oci::SeccompArg& arg = rule.args[k];
-      if (arg.index > 5) return fail("{}.args[{}].index: {} is not a syscall argument index (0..5)", where, k, arg.index);
+      if (arg.index > 5)
+        return fail("{}.args[{}].index: {} is not a syscall argument index (0..5)", where, k, arg.index);
       if (!find_name(kOperators, arg.op)) return fail("{}.args[{}].op: unknown operator \"{}\"", where, k, arg.op);
     }
   }
@@ -232,8 +242,7 @@ Status validate_seccomp(const oci::Seccomp& seccomp) {
 Result<SeccompProgram> compile_seccomp(const oci::Seccomp& seccomp) {
   BERTH_TRY(validate_seccomp(seccomp));
   // Validated above: the lookups below cannot fail.
-  const uint32_t default_action =
-      *resolve_action(seccomp.default_action, seccomp.default_errno_ret, "", "");
+  const uint32_t default_action = *resolve_action(seccomp.default_action, seccomp.default_errno_ret, "", "");
 
   FilterContext ctx(seccomp_init(default_action));
   if (!ctx.get()) return fail("linux.seccomp: seccomp_init({}) failed", seccomp.default_action);
@@ -258,10 +267,8 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& seccomp) {
     std::array<unsigned, 6> per_index{};
     bool repeated_index = false;
     for (const oci::SeccompArg& arg : rule.args) {
-      conditions.push_back(scmp_arg_cmp{.arg = arg.index,
-                                        .op = find_name(kOperators, arg.op)->op,
-                                        .datum_a = arg.value,
-                                        .datum_b = arg.value_two});
+      conditions.push_back(scmp_arg_cmp{
+          .arg = arg.index, .op = find_name(kOperators, arg.op)->op, .datum_a = arg.value, .datum_b = arg.value_two});
       if (++per_index[arg.index] > 1) repeated_index = true;
     }
 
@@ -300,8 +307,8 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& seccomp) {
 Result<UniqueFd> install_seccomp(const SeccompProgram& program) {
   if (program.instructions.empty()) return fail("seccomp: empty filter program");
   if (program.instructions.size() > BPF_MAXINSNS)
-    return fail("seccomp: filter has {} instructions, more than the kernel's limit of {}",
-                program.instructions.size(), BPF_MAXINSNS);
+    return fail("seccomp: filter has {} instructions, more than the kernel's limit of {}", program.instructions.size(),
+                BPF_MAXINSNS);
   sock_fprog prog{.len = static_cast<unsigned short>(program.instructions.size()),
                   .filter = const_cast<sock_filter*>(program.instructions.data())};
   long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, program.flags, &prog);

@@ -7,10 +7,8 @@ using nlohmann::json;
 namespace {
 
 json spec_state(const ContainerState& state, ContainerStatus status) {
-  json document{{"ociVersion", oci_version},
-                {"id", state.id},
-                {"status", status_name(status)},
-                {"bundle", state.bundle}};
+  json document{
+      {"ociVersion", oci_version}, {"id", state.id}, {"status", status_name(status)}, {"bundle", state.bundle}};
   if (status != ContainerStatus::stopped) document["pid"] = state.pid;
   if (!state.annotations.empty()) document["annotations"] = state.annotations;
   return document;

@@ -12,8 +12,7 @@ namespace berth::runtime {
 inline constexpr std::string_view oci_version = "1.2.0";
 
 // What hooks read on stdin; with `seccomp`, the listener's "ContainerProcessState".
-std::string hook_state_json(const ContainerState& state, ContainerStatus status,
-                            const oci::Seccomp* seccomp = nullptr);
+std::string hook_state_json(const ContainerState& state, ContainerStatus status, const oci::Seccomp* seccomp = nullptr);
 
 // What `berth-runtime state` prints: runc's shape (adds rootfs, created, owner).
 nlohmann::json state_command_json(const ContainerState& state, ContainerStatus status);

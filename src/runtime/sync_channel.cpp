@@ -9,9 +9,11 @@ Status send_step(int socket_fd, SyncStep step, std::string_view text, int fd) {
 }
 
 Result<SyncMessage> receive_step(int socket_fd, std::string_view peer) {
-  BERTH_ASSIGN(ReceivedMessage received, receive_with_fd(socket_fd));
-  if (received.payload.empty()) return fail("{} exited before it was ready", peer);
-  return SyncMessage{static_cast<SyncStep>(received.payload[0]), received.payload.substr(1), std::move(received.fd)};
+  auto received = receive_with_fd(socket_fd);
+  if (!received) return std::unexpected(std::move(received.error()));
+  const std::string& payload = received->payload;
+  if (payload.empty()) return fail("{} exited before it was ready", peer);
+  return SyncMessage{static_cast<SyncStep>(payload.front()), payload.substr(1), std::move(received->fd)};
 }
 
 Result<SyncMessage> expect_step(int socket_fd, SyncStep expected, std::string_view peer) {

@@ -17,7 +17,7 @@ Status apply_sysctls(int root_fd, const std::map<std::string, std::string>& sysc
   if (sysctls.empty()) return {};
   auto proc_sys = open_in_root(root_fd, "/proc/sys", O_PATH | O_DIRECTORY);
   if (!proc_sys) return with_context(std::move(proc_sys), "linux.sysctl");
-  struct statfs st{};
+  struct statfs st {};
   if (::fstatfs(proc_sys->get(), &st) != 0) return fail_errno(errno, "linux.sysctl: statfs /proc/sys");
   if (st.f_type != PROC_SUPER_MAGIC) return fail("linux.sysctl: /proc/sys in the container is not a procfs");
   for (const auto& [key, value] : sysctls) {

@@ -39,7 +39,7 @@ void copy_metadata(int target_dir_fd, const char* name, const struct stat& st) {
 }
 
 Status copy_entry(int source_dir_fd, int target_dir_fd, const char* name) {
-  struct stat st{};
+  struct stat st {};
   if (::fstatat(source_dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return fail_errno(errno, "stat {}", name);
   if (S_ISDIR(st.st_mode)) {
     if (::mkdirat(target_dir_fd, name, 0700) != 0 && errno != EEXIST) return fail_errno(errno, "mkdir {}", name);

@@ -1,11 +1,12 @@
 #include "cli/runtime/runtime_cli.h"
 
-#include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/runtime/verbs.h"
 #include "runtime/state_json.h"
@@ -29,8 +30,8 @@ void add_create_flags(CLI::App* command, CreateFlags& flags) {
 
 std::string version_string() {
   const scmp_version* seccomp = seccomp_version();
-  return fmt::format("berth-runtime version {}\nspec: {}\nlibseccomp: {}.{}.{}", version_text,
-                     runtime::oci_version, seccomp->major, seccomp->minor, seccomp->micro);
+  return fmt::format("berth-runtime version {}\nspec: {}\nlibseccomp: {}.{}.{}", version_text, runtime::oci_version,
+                     seccomp->major, seccomp->minor, seccomp->micro);
 }
 
 }  // namespace
@@ -193,9 +194,13 @@ int runtime_main(int argc, char** argv) {
     for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
     globals.log_debug(fmt::format("pid {}: {}", ::getpid(), command));
   }
-  if (systemd_cgroup) return globals.report(Error{"--systemd-cgroup: systemd cgroup management is not supported; use cgroupfs paths"});
+  if (systemd_cgroup)
+    return globals.report(Error{"--systemd-cgroup: systemd cgroup management is not supported; use cgroupfs paths"});
 
-  int preserved = *create ? create_flags.preserve_fds : *run ? run_flags.preserve_fds : *exec ? exec_flags.preserve_fds : 0;
+  int preserved = *create ? create_flags.preserve_fds
+                  : *run  ? run_flags.preserve_fds
+                  : *exec ? exec_flags.preserve_fds
+                          : 0;
   if (auto checked = check_preserved_fds(preserved); !checked) return globals.report(checked.error());
 
   if (*create) return verb_create(globals, create_flags);

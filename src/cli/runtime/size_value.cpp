@@ -18,12 +18,18 @@ Result<int64_t> parse_size(const std::string& text) {
   if (!unit.empty() && unit.back() == 'b') unit.pop_back();
   if (!unit.empty() && unit.back() == 'i') unit.pop_back();
   double multiplier = 1;
-  if (unit == "k") multiplier = 1024.0;
-  else if (unit == "m") multiplier = 1024.0 * 1024;
-  else if (unit == "g") multiplier = 1024.0 * 1024 * 1024;
-  else if (unit == "t") multiplier = 1024.0 * 1024 * 1024 * 1024;
-  else if (unit == "p") multiplier = 1024.0 * 1024 * 1024 * 1024 * 1024;
-  else if (!unit.empty()) return fail("invalid size: \"{}\" (unknown unit)", text);
+  if (unit == "k")
+    multiplier = 1024.0;
+  else if (unit == "m")
+    multiplier = 1024.0 * 1024;
+  else if (unit == "g")
+    multiplier = 1024.0 * 1024 * 1024;
+  else if (unit == "t")
+    multiplier = 1024.0 * 1024 * 1024 * 1024;
+  else if (unit == "p")
+    multiplier = 1024.0 * 1024 * 1024 * 1024 * 1024;
+  else if (!unit.empty())
+    return fail("invalid size: \"{}\" (unknown unit)", text);
   double bytes = number * multiplier;
   if (!std::isfinite(bytes) || bytes > static_cast<double>(std::numeric_limits<int64_t>::max()))
     return fail("invalid size: \"{}\" is too large", text);

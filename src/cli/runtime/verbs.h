@@ -11,7 +11,7 @@
 namespace berth::cli {
 
 struct Globals {
-  std::string root = "/run/berth-runtime";
+  std::string root{runtime::default_state_root};
   std::string log_path;
   std::string log_format = "text";
   bool debug = false;

@@ -37,7 +37,8 @@ Result<oci::Process> process_from_flags(const Globals& globals, const ExecFlags&
   for (const auto& variable : flags.env) {
     // A variable given again replaces the config's.
     auto name = variable.substr(0, variable.find('='));
-    std::erase_if(process.env, [&](const std::string& existing) { return existing.substr(0, existing.find('=')) == name; });
+    std::erase_if(process.env,
+                  [&](const std::string& existing) { return existing.substr(0, existing.find('=')) == name; });
     process.env.push_back(variable);
   }
   if (!flags.cwd.empty()) process.cwd = flags.cwd;

@@ -109,8 +109,10 @@ int verb_ps(const Globals& globals, const std::string& format, const std::vector
   }
   // As runc: run ps(1) with the given options (no shell) and keep the container's rows.
   std::vector<std::string> arguments{"ps"};
-  if (words.size() > 1) arguments.insert(arguments.end(), words.begin() + 1, words.end());
-  else arguments.push_back("-ef");
+  if (words.size() > 1)
+    arguments.insert(arguments.end(), words.begin() + 1, words.end());
+  else
+    arguments.push_back("-ef");
   auto text = capture_output(arguments);
   if (!text) return globals.report(std::move(text.error()).context("ps " + id));
   std::istringstream lines(*text);
@@ -141,7 +143,8 @@ int verb_events(const Globals& globals, const std::string& id, bool stats, const
   for (;;) {
     auto container = runtime::load_container(store, id);
     if (!container) return globals.report(std::move(container.error()).context("events " + id));
-    if (container->status == runtime::ContainerStatus::stopped) return globals.report(Error{"events: container " + id + " is stopped"});
+    if (container->status == runtime::ContainerStatus::stopped)
+      return globals.report(Error{"events: container " + id + " is stopped"});
     auto cgroup = runtime::container_cgroup(container->state);
     if (!cgroup) return globals.report(cgroup.error());
     auto numbers = (*cgroup)->stats();

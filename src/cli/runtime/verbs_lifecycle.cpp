@@ -5,8 +5,8 @@
 
 #include "cli/runtime/verbs.h"
 #include "runtime/container_create.h"
-#include "runtime/foreground_wait.h"
 #include "runtime/container_ops.h"
+#include "runtime/foreground_wait.h"
 
 namespace berth::cli {
 

@@ -94,16 +94,23 @@ TEST(RuntimeSpecParse, ErrorsNameTheField) {
             "mounts[0].destination: \"rel\" must be an absolute path");
   EXPECT_EQ(error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "mounts": [{"destination": "/a/../b"}]})"),
             "mounts[0].destination: \"/a/../b\" must not contain \"..\"");
-  EXPECT_EQ(error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "process": {"args": ["a"], "user": {"uid": -1}}})"),
-            "process.user.uid: -1 is out of range");
-  EXPECT_EQ(error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "process": {"args": ["a"], "oomScoreAdj": 5000}})"),
-            "process.oomScoreAdj: 5000 is outside -1000..1000");
-  EXPECT_EQ(error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "linux": {"resources": {"devices": [{"access": "rwx"}]}}})"),
-            "linux.resources.devices[0].access: \"rwx\" is not a subset of rwm");
-  EXPECT_EQ(error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "linux": {"resources": {"unified": {"../x": "1"}}}})"),
-            "linux.resources.unified: \"../x\" is not a cgroup file name");
-  EXPECT_EQ(error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "linux": {"uidMappings": [{"containerID": 0, "hostID": 1, "size": 1}]}})"),
-            "linux.uidMappings: mappings require a user namespace");
+  EXPECT_EQ(
+      error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "process": {"args": ["a"], "user": {"uid": -1}}})"),
+      "process.user.uid: -1 is out of range");
+  EXPECT_EQ(
+      error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "process": {"args": ["a"], "oomScoreAdj": 5000}})"),
+      "process.oomScoreAdj: 5000 is outside -1000..1000");
+  EXPECT_EQ(
+      error_of(
+          R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "linux": {"resources": {"devices": [{"access": "rwx"}]}}})"),
+      "linux.resources.devices[0].access: \"rwx\" is not a subset of rwm");
+  EXPECT_EQ(
+      error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "linux": {"resources": {"unified": {"../x": "1"}}}})"),
+      "linux.resources.unified: \"../x\" is not a cgroup file name");
+  EXPECT_EQ(
+      error_of(
+          R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "linux": {"uidMappings": [{"containerID": 0, "hostID": 1, "size": 1}]}})"),
+      "linux.uidMappings: mappings require a user namespace");
   EXPECT_EQ(error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "hostname": "h"})"),
             "hostname: setting a hostname requires a new uts namespace");
   EXPECT_EQ(error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "linux": {"seccomp": {"syscalls": []}}})"),
@@ -119,12 +126,14 @@ TEST(RuntimeSpecParse, HugeAndDeepInputIsRefusedNotCrashed) {
   std::string deep(100000, '[');
   EXPECT_NE(error_of(deep).find("invalid JSON"), std::string::npos);
   std::string long_path = "/" + std::string(5000, 'a');
-  EXPECT_NE(error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "mounts": [{"destination": ")" + long_path + R"("}]})")
-                .find("longer than PATH_MAX"),
-            std::string::npos);
-  EXPECT_NE(error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "linux": {"resources": {"pids": {"limit": 1e400}}}})")
-                .find("invalid JSON"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "mounts": [{"destination": ")" + long_path + R"("}]})")
+          .find("longer than PATH_MAX"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(R"({"ociVersion": "1.0.0", "root": {"path": "r"}, "linux": {"resources": {"pids": {"limit": 1e400}}}})")
+          .find("invalid JSON"),
+      std::string::npos);
 }
 
 TEST(RuntimeSpecParse, ProcessAndResourcesDocuments) {

@@ -19,19 +19,32 @@ TEST(MountOptions, FlagTable) {
     unsigned long cleared;
   };
   std::vector<Case> cases = {
-      {"ro", MS_RDONLY, 0},          {"rw", 0, MS_RDONLY},
-      {"nosuid", MS_NOSUID, 0},      {"suid", 0, MS_NOSUID},
-      {"nodev", MS_NODEV, 0},        {"dev", 0, MS_NODEV},
-      {"noexec", MS_NOEXEC, 0},      {"exec", 0, MS_NOEXEC},
-      {"sync", MS_SYNCHRONOUS, 0},   {"async", 0, MS_SYNCHRONOUS},
-      {"dirsync", MS_DIRSYNC, 0},    {"remount", MS_REMOUNT, 0},
-      {"mand", MS_MANDLOCK, 0},      {"nomand", 0, MS_MANDLOCK},
-      {"noatime", MS_NOATIME, 0},    {"atime", 0, MS_NOATIME},
-      {"nodiratime", MS_NODIRATIME, 0}, {"diratime", 0, MS_NODIRATIME},
-      {"relatime", MS_RELATIME, 0},  {"norelatime", 0, MS_RELATIME},
-      {"strictatime", MS_STRICTATIME, 0}, {"nostrictatime", 0, MS_STRICTATIME},
-      {"lazytime", MS_LAZYTIME, 0},  {"bind", MS_BIND, 0},
-      {"rbind", MS_BIND | MS_REC, 0}, {"nosymfollow", MS_NOSYMFOLLOW, 0},
+      {"ro", MS_RDONLY, 0},
+      {"rw", 0, MS_RDONLY},
+      {"nosuid", MS_NOSUID, 0},
+      {"suid", 0, MS_NOSUID},
+      {"nodev", MS_NODEV, 0},
+      {"dev", 0, MS_NODEV},
+      {"noexec", MS_NOEXEC, 0},
+      {"exec", 0, MS_NOEXEC},
+      {"sync", MS_SYNCHRONOUS, 0},
+      {"async", 0, MS_SYNCHRONOUS},
+      {"dirsync", MS_DIRSYNC, 0},
+      {"remount", MS_REMOUNT, 0},
+      {"mand", MS_MANDLOCK, 0},
+      {"nomand", 0, MS_MANDLOCK},
+      {"noatime", MS_NOATIME, 0},
+      {"atime", 0, MS_NOATIME},
+      {"nodiratime", MS_NODIRATIME, 0},
+      {"diratime", 0, MS_NODIRATIME},
+      {"relatime", MS_RELATIME, 0},
+      {"norelatime", 0, MS_RELATIME},
+      {"strictatime", MS_STRICTATIME, 0},
+      {"nostrictatime", 0, MS_STRICTATIME},
+      {"lazytime", MS_LAZYTIME, 0},
+      {"bind", MS_BIND, 0},
+      {"rbind", MS_BIND | MS_REC, 0},
+      {"nosymfollow", MS_NOSYMFOLLOW, 0},
       {"defaults", 0, 0},
   };
   for (const auto& c : cases) {
@@ -60,28 +73,30 @@ TEST(MountOptions, UnknownOptionsBecomeData) {
 }
 
 TEST(MountOptions, PropagationInOrder) {
-  MountOptions parsed = parse({"rbind", "rprivate", "shared", "slave", "runbindable", "unbindable", "rslave", "rshared", "private"});
+  MountOptions parsed =
+      parse({"rbind", "rprivate", "shared", "slave", "runbindable", "unbindable", "rslave", "rshared", "private"});
   EXPECT_TRUE(parsed.is_bind());
-  std::vector<unsigned long> expected = {MS_PRIVATE | MS_REC, MS_SHARED, MS_SLAVE, MS_UNBINDABLE | MS_REC,
-                                         MS_UNBINDABLE, MS_SLAVE | MS_REC, MS_SHARED | MS_REC, MS_PRIVATE};
+  std::vector<unsigned long> expected = {MS_PRIVATE | MS_REC,    MS_SHARED,     MS_SLAVE,
+                                         MS_UNBINDABLE | MS_REC, MS_UNBINDABLE, MS_SLAVE | MS_REC,
+                                         MS_SHARED | MS_REC,     MS_PRIVATE};
   EXPECT_EQ(parsed.propagation, expected);
   EXPECT_EQ(parsed.flags, static_cast<unsigned long>(MS_BIND | MS_REC));
 }
 
 TEST(MountOptions, RecursiveAttributes) {
   MountOptions parsed = parse({"rbind", "rro", "rnosuid", "rnodev", "rnoexec", "rnodiratime", "rnosymfollow"});
-  EXPECT_EQ(parsed.recursive_set, static_cast<uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                                         MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME |
-                                                         MOUNT_ATTR_NOSYMFOLLOW));
+  EXPECT_EQ(parsed.recursive_set,
+            static_cast<uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+                                  MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW));
   EXPECT_EQ(parsed.recursive_clear, 0u);
   EXPECT_EQ(parsed.flags, static_cast<unsigned long>(MS_BIND | MS_REC));  // r* do not leak into MS_ flags
   EXPECT_TRUE(parsed.has_recursive_attributes());
 
   parsed = parse({"rro", "rrw", "rsuid", "rdev", "rexec", "rdiratime", "rsymfollow"});
   EXPECT_EQ(parsed.recursive_set, 0u);
-  EXPECT_EQ(parsed.recursive_clear, static_cast<uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                                           MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODIRATIME |
-                                                           MOUNT_ATTR_NOSYMFOLLOW));
+  EXPECT_EQ(parsed.recursive_clear,
+            static_cast<uint64_t>(MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+                                  MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW));
 }
 
 TEST(MountOptions, RecursiveAtimeClearsTheWholeField) {

@@ -36,19 +36,19 @@ struct CheckFailed {
   std::string message;
 };
 
-#define CHECK(condition)                                                                             \
-  do {                                                                                               \
-    if (!(condition))                                                                                \
+#define CHECK(condition)                                                                                 \
+  do {                                                                                                   \
+    if (!(condition))                                                                                    \
       throw CheckFailed{std::string("line ") + std::to_string(__LINE__) + ": " #condition + " (errno " + \
-                        std::strerror(errno) + ")"};                                                 \
+                        std::strerror(errno) + ")"};                                                     \
   } while (0)
 
-#define CHECK_OK(expr)                                                                            \
-  do {                                                                                            \
-    auto check_result_ = (expr);                                                                  \
-    if (!check_result_)                                                                           \
-      throw CheckFailed{std::string("line ") + std::to_string(__LINE__) + ": " #expr + ": " +     \
-                        check_result_.error().message};                                          \
+#define CHECK_OK(expr)                                                                        \
+  do {                                                                                        \
+    auto check_result_ = (expr);                                                              \
+    if (!check_result_)                                                                       \
+      throw CheckFailed{std::string("line ") + std::to_string(__LINE__) + ": " #expr + ": " + \
+                        check_result_.error().message};                                       \
   } while (0)
 
 std::string slurp(const std::string& path) {
@@ -199,7 +199,7 @@ TEST_F(RootfsTest, FullSetupAndPivot) {
 
     CHECK(slurp("/marker") == "inside");
     CHECK(::access(rootfs.c_str(), F_OK) != 0);  // the host's tree is gone
-    struct statfs st{};
+    struct statfs st {};
     CHECK(::statfs("/proc", &st) == 0 && st.f_type == PROC_SUPER_MAGIC);
     CHECK(::statfs("/dev", &st) == 0 && st.f_type == TMPFS_MAGIC);
     CHECK(::statfs("/sys", &st) == 0 && st.f_type == SYSFS_MAGIC && (st.f_flags & ST_RDONLY));
@@ -225,7 +225,7 @@ TEST_F(RootfsTest, FullSetupAndPivot) {
     CHECK(write_errno("/dev/shm/ok") == 0);
 
     // Devices.
-    struct stat node{};
+    struct stat node {};
     CHECK(::stat("/dev/null", &node) == 0 && S_ISCHR(node.st_mode) && major(node.st_rdev) == 1 &&
           minor(node.st_rdev) == 3 && (node.st_mode & 07777) == 0666);
     CHECK(::stat("/dev/tty", &node) == 0 && major(node.st_rdev) == 5 && minor(node.st_rdev) == 0);
@@ -287,7 +287,7 @@ TEST_F(RootfsTest, SymlinkTargetsStayInsideTheRoot) {
     CHECK(::access(("/z-" + unique).c_str(), F_OK) != 0);
     CHECK(mountinfo_line(rootfs + "/dangling-" + unique + "/sub") != "");
     CHECK(mountinfo_line(rootfs + "/z-" + unique) != "");
-    struct statfs st{};
+    struct statfs st {};
     CHECK(::statfs((rootfs + "/x-" + unique).c_str(), &st) == 0 && st.f_type == TMPFS_MAGIC);
     CHECK(mountinfo_line(rootfs + "/x-" + unique) != "");
     CHECK(mountinfo_line(rootfs + "/y-" + unique) != "");
@@ -347,9 +347,9 @@ TEST_F(RootfsTest, RecursiveBindAttributes) {
     CHECK(::mount("tmpfs", (host + "/sub").c_str(), "tmpfs", 0, nullptr) == 0);
     oci::Spec spec;
     spec.mounts = {
-        mount_of("/top-ro", "bind", host, {"rbind", "ro"}),      // only the top mount
-        mount_of("/all-ro", "bind", host, {"rbind", "rro"}),     // the whole tree
-        mount_of("/flat", "bind", host, {"bind", "rshared"}),    // no submount, shared
+        mount_of("/top-ro", "bind", host, {"rbind", "ro"}),    // only the top mount
+        mount_of("/all-ro", "bind", host, {"rbind", "rro"}),   // the whole tree
+        mount_of("/flat", "bind", host, {"bind", "rshared"}),  // no submount, shared
         mount_of("/noexec", "none", host, {"rbind", "rnoexec", "rnosuid"}),
     };
     RootfsOptions options;
@@ -376,12 +376,12 @@ TEST_F(RootfsTest, TmpcopyupKeepsContent) {
     RootfsOptions options;
     options.rootfs = rootfs;
     CHECK_OK(prepare_rootfs(spec, options));
-    struct statfs st{};
+    struct statfs st {};
     CHECK(::statfs((rootfs + "/etc").c_str(), &st) == 0 && st.f_type == TMPFS_MAGIC && (st.f_flags & ST_RDONLY));
     CHECK(slurp(rootfs + "/etc/hello") == "hello");
     CHECK(slurp(rootfs + "/etc/nested/deep") == "deep");
     CHECK(slurp(rootfs + "/etc/link") == "hello");
-    struct stat nested{};
+    struct stat nested {};
     CHECK(::stat((rootfs + "/etc/nested").c_str(), &nested) == 0 && (nested.st_mode & 07777) == 0711);
   });
 }
@@ -395,9 +395,9 @@ TEST_F(RootfsTest, CgroupMountIsReadOnly) {
     options.rootfs = rootfs;
     CHECK_OK(prepare_rootfs(spec, options));
     std::string cgroup = rootfs + "/sys/fs/cgroup";
-    struct statfs st{};
+    struct statfs st {};
     CHECK(::statfs(cgroup.c_str(), &st) == 0 && (st.f_flags & ST_RDONLY));
-    struct statfs host{};
+    struct statfs host {};
     CHECK(::statfs("/sys/fs/cgroup", &host) == 0);
     if (host.f_type == CGROUP2_SUPER_MAGIC) {
       CHECK(st.f_type == CGROUP2_SUPER_MAGIC);
@@ -407,7 +407,7 @@ TEST_F(RootfsTest, CgroupMountIsReadOnly) {
       // Every v1 hierarchy of the host appears, read-only, holding our own cgroup.
       int hierarchies = 0;
       for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup")) {
-        struct statfs sub{};
+        struct statfs sub {};
         if (::statfs(entry.path().c_str(), &sub) != 0 || sub.f_type == TMPFS_MAGIC) continue;
         std::string inside = cgroup + "/" + entry.path().filename().string();
         CHECK(::access((inside + "/cgroup.procs").c_str(), R_OK) == 0);
@@ -428,7 +428,7 @@ TEST_F(RootfsTest, DevicesInUserNamespaceModeAreBindMounts) {
     options.rootfs = rootfs;
     options.in_user_namespace = true;
     CHECK_OK(prepare_rootfs(spec, options));
-    struct stat node{};
+    struct stat node {};
     CHECK(::stat((rootfs + "/dev/null").c_str(), &node) == 0 && S_ISCHR(node.st_mode) && minor(node.st_rdev) == 3);
     CHECK(mountinfo_line(rootfs + "/dev/null") != "");
     CHECK(mountinfo_line(rootfs + "/dev/tty") != "");
@@ -447,7 +447,8 @@ TEST_F(RootfsTest, ConsoleAndNoPivotAndSharedPropagation) {
     CHECK_OK(bind_console("/proc/self/fd/" + std::to_string(slave)));
     CHECK_OK(enter_rootfs(spec, options, true));
     CHECK(slurp("/marker") == "inside");
-    struct stat console{}, pty{};
+    struct stat console {
+    }, pty{};
     CHECK(::stat("/dev/console", &console) == 0 && ::fstat(slave, &pty) == 0 && console.st_rdev == pty.st_rdev);
     CHECK(mountinfo_line("/").find("shared:") != std::string::npos);
   });

@@ -4,6 +4,7 @@
 #include "runtime/seccomp.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <seccomp.h>
@@ -21,8 +22,6 @@
 #include <fstream>
 #include <functional>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace berth::runtime {
 namespace {
@@ -73,7 +72,8 @@ long raw_getcwd() {
 }
 
 TEST(Seccomp, ErrnoUsesErrnoRetAndDefaultsToEperm) {
-  auto seccomp = profile("SCMP_ACT_ALLOW", {rule({"getcwd"}, "SCMP_ACT_ERRNO", 38), rule({"mkdirat"}, "SCMP_ACT_ERRNO")});
+  auto seccomp =
+      profile("SCMP_ACT_ALLOW", {rule({"getcwd"}, "SCMP_ACT_ERRNO", 38), rule({"mkdirat"}, "SCMP_ACT_ERRNO")});
   int status = run_filtered(seccomp, [] {
     if (raw_getcwd() != -38) return 1;
     if (raw(syscall(SYS_mkdirat, AT_FDCWD, "/nonexistent-berth-dir/x", 0700)) != -EPERM) return 2;
@@ -123,8 +123,8 @@ TEST(Seccomp, TraceWithoutTracerReturnsEnosysAndLogAllows) {
 }
 
 TEST(Seccomp, ArgumentEqualBlocksOnlyThatValue) {
-  auto seccomp = profile("SCMP_ACT_ALLOW",
-                         {rule({"personality"}, "SCMP_ACT_ERRNO", EACCES, {arg(0, "SCMP_CMP_EQ", 0xffffffff)})});
+  auto seccomp =
+      profile("SCMP_ACT_ALLOW", {rule({"personality"}, "SCMP_ACT_ERRNO", EACCES, {arg(0, "SCMP_CMP_EQ", 0xffffffff)})});
   int status = run_filtered(seccomp, [] {
     if (raw(syscall(SYS_personality, 0xffffffffUL)) != -EACCES) return 1;
     if (raw(syscall(SYS_personality, static_cast<unsigned long>(PER_LINUX))) < 0) return 2;
@@ -134,8 +134,8 @@ TEST(Seccomp, ArgumentEqualBlocksOnlyThatValue) {
 }
 
 TEST(Seccomp, MaskedEqualUsesValueAsMaskAndValueTwoAsOperand) {
-  auto seccomp = profile("SCMP_ACT_ALLOW",
-                         {rule({"umask"}, "SCMP_ACT_ERRNO", EXDEV, {arg(0, "SCMP_CMP_MASKED_EQ", 0007, 0007)})});
+  auto seccomp =
+      profile("SCMP_ACT_ALLOW", {rule({"umask"}, "SCMP_ACT_ERRNO", EXDEV, {arg(0, "SCMP_CMP_MASKED_EQ", 0007, 0007)})});
   int status = run_filtered(seccomp, [] {
     if (raw(syscall(SYS_umask, 0077)) != -EXDEV) return 1;  // 0077 & 0007 == 0007
     if (raw(syscall(SYS_umask, 0022)) < 0) return 2;        // 0022 & 0007 == 0002
@@ -145,9 +145,9 @@ TEST(Seccomp, MaskedEqualUsesValueAsMaskAndValueTwoAsOperand) {
 }
 
 TEST(Seccomp, GreaterThanAndNotEqual) {
-  auto seccomp = profile("SCMP_ACT_ALLOW", {rule({"umask"}, "SCMP_ACT_ERRNO", EXDEV, {arg(0, "SCMP_CMP_GT", 0700)}),
-                                            rule({"personality"}, "SCMP_ACT_ERRNO", EACCES,
-                                                 {arg(0, "SCMP_CMP_NE", PER_LINUX)})});
+  auto seccomp =
+      profile("SCMP_ACT_ALLOW", {rule({"umask"}, "SCMP_ACT_ERRNO", EXDEV, {arg(0, "SCMP_CMP_GT", 0700)}),
+                                 rule({"personality"}, "SCMP_ACT_ERRNO", EACCES, {arg(0, "SCMP_CMP_NE", PER_LINUX)})});
   int status = run_filtered(seccomp, [] {
     if (raw(syscall(SYS_umask, 0777)) != -EXDEV) return 1;
     if (raw(syscall(SYS_umask, 0022)) < 0) return 2;
@@ -173,8 +173,9 @@ TEST(Seccomp, ConditionsOnDifferentArgumentsAllMustMatch) {
 TEST(Seccomp, ConditionsOnTheSameArgumentBecomeSeparateRules) {
   // libseccomp refuses two comparisons of one argument in a rule; like runc we
   // add one rule per condition, so either value is blocked.
-  auto seccomp = profile("SCMP_ACT_ALLOW", {rule({"umask"}, "SCMP_ACT_ERRNO", EXDEV,
-                                                 {arg(0, "SCMP_CMP_EQ", 0077), arg(0, "SCMP_CMP_EQ", 0070)})});
+  auto seccomp =
+      profile("SCMP_ACT_ALLOW",
+              {rule({"umask"}, "SCMP_ACT_ERRNO", EXDEV, {arg(0, "SCMP_CMP_EQ", 0077), arg(0, "SCMP_CMP_EQ", 0070)})});
   int status = run_filtered(seccomp, [] {
     if (raw(syscall(SYS_umask, 0077)) != -EXDEV) return 1;
     if (raw(syscall(SYS_umask, 0070)) != -EXDEV) return 2;
@@ -216,8 +217,7 @@ TEST(Seccomp, FlagsLoadAndNoNewPrivsIsLeftToTheCaller) {
   auto compiled = compile_seccomp(seccomp);
   ASSERT_TRUE(compiled) << compiled.error().message;
   // WAIT_KILLABLE_RECV needs a listener: dropped when there is no notify rule.
-  EXPECT_EQ(compiled->flags,
-            SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW);
+  EXPECT_EQ(compiled->flags, SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW);
   EXPECT_FALSE(compiled->uses_notify);
   int status = run_filtered(seccomp, [] {
     if (raw_getcwd() != -38) return 1;
@@ -357,7 +357,8 @@ TEST(Seccomp, SendListenerDeliversFdAndLongState) {
   EXPECT_EQ(payload.size(), state.size());
   EXPECT_EQ(payload, state);
   ASSERT_TRUE(passed.valid());
-  struct stat ours {}, theirs {};
+  struct stat ours {
+  }, theirs{};
   fstat(write_end.get(), &ours);
   fstat(passed.get(), &theirs);
   EXPECT_EQ(ours.st_ino, theirs.st_ino);
@@ -443,9 +444,11 @@ TEST(Seccomp, BadInputIsRefusedNamingTheField) {
   bad = good;
   bad.architectures = {"SCMP_ARCH_LOONGARCH64"};
 #ifndef SCMP_ARCH_LOONGARCH64
-  EXPECT_EQ(validation_error(bad), "linux.seccomp.architectures[0]: SCMP_ARCH_LOONGARCH64 is not supported by "
-                                   "libseccomp " + std::to_string(SCMP_VER_MAJOR) + "." +
-                                       std::to_string(SCMP_VER_MINOR) + "." + std::to_string(SCMP_VER_MICRO));
+  EXPECT_EQ(validation_error(bad),
+            "linux.seccomp.architectures[0]: SCMP_ARCH_LOONGARCH64 is not supported by "
+            "libseccomp " +
+                std::to_string(SCMP_VER_MAJOR) + "." + std::to_string(SCMP_VER_MINOR) + "." +
+                std::to_string(SCMP_VER_MICRO));
 #endif
 }
 
