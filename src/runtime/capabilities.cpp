@@ -18,10 +18,9 @@
 #include "runtime/process_setup.h"
 
 namespace berth::runtime {
-namespace {
 
 // Indexed by capability number (include/uapi/linux/capability.h).
-constexpr std::array<std::string_view, 41> kCapabilityNames{
+const std::array<std::string_view, 41> kCapabilityNames{
     "CAP_CHOWN",
     "CAP_DAC_OVERRIDE",
     "CAP_DAC_READ_SEARCH",
@@ -64,6 +63,9 @@ constexpr std::array<std::string_view, 41> kCapabilityNames{
     "CAP_BPF",
     "CAP_CHECKPOINT_RESTORE",
 };
+
+namespace {
+
 
 using CapMask = uint64_t;
 

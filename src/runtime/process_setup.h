@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,8 @@ Status apply_user_and_capabilities(const oci::Process& process);
 
 // Maps "CAP_SYS_ADMIN" to its number; an unknown name is an error naming it.
 Result<int> capability_number(const std::string& name);
+
+// Every capability this runtime knows, indexed by number.
+extern const std::array<std::string_view, 41> kCapabilityNames;
 
 }  // namespace berth::runtime
