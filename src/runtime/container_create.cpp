@@ -4,6 +4,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -72,6 +73,29 @@ std::string default_cgroups_path(const StateStore& store, const std::string& fro
   uint32_t hash = 2166136261u;  // FNV-1a of the root's path
   for (unsigned char c : store.root()) hash = (hash ^ c) * 16777619u;
   return fmt::format("/berth/{:08x}-{}", hash, id);
+}
+
+// The intermediate process of a joined user namespace: it enters that
+// namespace, makes the new ones, forks the init and tells the runtime its
+// pid. Returns only in the init.
+void run_intermediate(InitContext& context) {
+  auto entered = context.cgroup->join_self();
+  if (entered) entered = enter_joined_user_namespace(*context.namespaces);
+  if (!entered) {
+    (void)send_step(context.sync_fd, SyncStep::failed, entered.error().message);
+    ::_exit(1);
+  }
+  pid_t init = ::fork();
+  if (init == 0) {
+    context.cgroup = nullptr;  // inherited from us; its credentials could not write the host's files now
+    return;
+  }
+  if (init < 0) {
+    (void)send_step(context.sync_fd, SyncStep::failed, fail_errno(errno, "fork the container's init").error().message);
+    ::_exit(1);
+  }
+  (void)send_step(context.sync_fd, SyncStep::init_pid, std::to_string(init));
+  ::_exit(0);
 }
 
 // The outcome of the init's failure, with its own words when it sent some.
@@ -182,7 +206,12 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   // namespaces, as the spec wants.
   BERTH_ASSIGN(NamespacesForClone around_clone, NamespacesForClone::enter(plan.joined_around_clone));
   BERTH_ASSIGN(UniqueFd cgroup_fd, cgroup->open_for_clone());
-  auto cloned = clone_child(plan.clone_flags, cgroup_fd.get());
+  // With a joined user namespace an intermediate process makes the new
+  // namespaces from inside it and forks the init, which then becomes our
+  // child only as a subreaper's orphan.
+  if (plan.joins_user_namespace && ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+    return fail_errno(errno, "become a child subreaper");
+  auto cloned = clone_child(plan.joins_user_namespace ? 0 : plan.clone_flags, cgroup_fd.get());
   if (!cloned) return with_context(std::move(cloned), "create the container's init");
   pid_t pid = cloned->pid;
   bool born_in_cgroup = cloned->born_in_cgroup;
@@ -206,10 +235,21 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     context.no_new_keyring = options.no_new_keyring;
     context.preserve_fds = options.preserve_fds;
     context.state = state;
+    if (plan.joins_user_namespace) run_intermediate(context);
     run_container_init(context);
   }
   state.pid = pid;
   state.pid_start_time = process_start_time(pid);
+  if (plan.joins_user_namespace) {
+    auto init_pid = expect_step(runtime_end.get(), SyncStep::init_pid, "intermediate process");
+    if (!init_pid) return std::unexpected(init_failure(init_pid.error(), pid));
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    pid = static_cast<pid_t>(std::strtol(init_pid->text.c_str(), nullptr, 10));
+    state.pid = pid;
+    state.pid_start_time = process_start_time(pid);
+    born_in_cgroup = true;  // the intermediate joined the cgroup; its child inherits it
+  }
   if (auto left = around_clone.leave(); !left) return std::unexpected(init_failure(left.error(), pid));
   init_end.reset();
   console_socket.reset();

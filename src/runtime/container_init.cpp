@@ -49,7 +49,7 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
   NamespacePlan& plan = *context.namespaces;
 
   // Still single-threaded and with the runtime's credentials: move ourselves in.
-  BERTH_TRY(context.cgroup->join_self());
+  if (context.cgroup) BERTH_TRY(context.cgroup->join_self());
   // The runtime writes our id maps (and anything else it sets on us), then says go.
   BERTH_ASSIGN(SyncMessage go, expect_step(context.sync_fd, SyncStep::go, runtime_peer));
   context.state.pid = static_cast<pid_t>(std::strtol(go.text.c_str(), nullptr, 10));

@@ -26,7 +26,7 @@ struct InitContext {
   int console_socket_fd = -1;  // connected --console-socket, or -1
   NamespacePlan* namespaces = nullptr;
   const SeccompProgram* seccomp = nullptr;  // compiled before clone
-  const Cgroup* cgroup = nullptr;           // joined first thing (see Cgroup::join_self)
+  const Cgroup* cgroup = nullptr;           // joined first thing (see Cgroup::join_self); null: already in it
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;

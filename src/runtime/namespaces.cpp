@@ -34,8 +34,7 @@ Result<NamespacePlan> plan_namespaces(const oci::Linux& linux) {
   }
   bool joins_user = std::any_of(plan.to_join.begin(), plan.to_join.end(),
                                 [](const NamespaceToJoin& ns) { return ns.type == NamespaceType::user; });
-  if (joins_user && plan.clone_flags != 0)
-    return fail("linux.namespaces: joining a user namespace by path together with new namespaces is not supported yet");
+  plan.joins_user_namespace = joins_user;
   if (!linux.time_offsets.empty() && !plan.unshare_time)
     return fail("linux.timeOffsets: time offsets require a new time namespace");
   return plan;
@@ -74,6 +73,15 @@ Status NamespacesForClone::leave() {
     if (::setns(ns.fd.get(), oci::namespace_clone_flag(ns.type)) != 0)
       return fail_errno(errno, "return to the runtime's {} namespace", oci::namespace_name(ns.type));
   own_.clear();
+  return {};
+}
+
+Status enter_joined_user_namespace(NamespacePlan& plan) {
+  BERTH_TRY(join_namespaces(plan.to_join));
+  plan.to_join.clear();
+  BERTH_TRY(become_namespace_root());
+  if (plan.clone_flags != 0 && ::unshare(plan.clone_flags) != 0)
+    return fail_errno(errno, "create namespaces in the joined user namespace");
   return {};
 }
 

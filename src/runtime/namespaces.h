@@ -22,6 +22,10 @@ struct NamespacePlan {
   bool unshare_cgroup = false;  // cgroupns is unshared by init after it joined its cgroup
   bool unshare_time = false;    // timens needs its offsets written before entry
   bool new_user_namespace = false;
+  // A user namespace joined by path: the new namespaces must be made from
+  // inside it (so it owns them), by an intermediate process; see
+  // enter_joined_user_namespace.
+  bool joins_user_namespace = false;
   std::vector<NamespaceToJoin> to_join;  // user, mount, time: joined by the init (user first)
   // pid, network, ipc, uts, cgroup: joined by the runtime around the clone,
   // so the init starts in them before any new user namespace exists (from
@@ -54,6 +58,12 @@ Status join_namespaces(std::vector<NamespaceToJoin>& to_join);
 
 // After entering a user namespace: become its root (uid and gid 0).
 Status become_namespace_root();
+
+// For joins_user_namespace, in the intermediate process: joins the path
+// namespaces (user first), becomes root there, then unshares the new ones
+// so that user namespace owns them. A new pid namespace applies to
+// children only: the caller forks once more and the child is the init.
+Status enter_joined_user_namespace(NamespacePlan& plan);
 
 // Writes /proc/PID/{uid_map,gid_map}; the error names the map and the mapping.
 Status write_id_mappings(pid_t pid, const std::vector<oci::IdMapping>& uid_mappings,

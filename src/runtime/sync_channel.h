@@ -18,6 +18,7 @@ enum class SyncStep : char {
   seccomp_fd = 's',  // init → runtime: the notify listener fd (attached)
   ready = 'r',       // init → runtime: waiting on the exec fifo (or for `start`)
   start = 'x',       // runtime → init: exec now (`run` holds the socket instead of a fifo)
+  init_pid = 'p',    // intermediate → runtime: the init's pid (joined user namespace)
   failed = 'e',      // either way: the rest of the message says why
 };
 

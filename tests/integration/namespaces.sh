@@ -44,11 +44,25 @@ edit_config "$TEST_DIR/userns-join" 'del(.hostname) | .linux.namespaces = [{"typ
   | .mounts |= map(select(.destination != "/sys" and .destination != "/sys/fs/cgroup" and .destination != "/dev/mqueue"))'
 expect_eq "$(rt run --bundle "$TEST_DIR/userns-join" uj 2>&1)" "$(readlink /proc/$first_pid/ns/net)" \
   "a new user namespace can join the host-owned network namespace"
-make_bundle "$TEST_DIR/user-path" true
-export USERNS=/proc/$first_pid/ns/user
-edit_config "$TEST_DIR/user-path" '.linux.namespaces += [{"type": "user", "path": env.USERNS}]'
-expect_status 1 "joining a user namespace with new namespaces is refused" -- rt run --bundle "$TEST_DIR/user-path" up
-expect_contains "$(last_err)" "not supported yet" "the refusal says so"
+# Joining another container's user namespace by path while creating new
+# mount, pid and uts namespaces (a pod sharing a user namespace): an
+# intermediate process makes the new ones from inside the joined one.
+make_bundle "$TEST_DIR/userns-owner" sleep 1000
+chown -R 100000:100000 "$TEST_DIR/userns-owner/rootfs"
+edit_config "$TEST_DIR/userns-owner" '.linux.namespaces += [{"type": "user"}]
+  | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+expect_status 0 "run a container with its own user namespace" -- rt run --detach --bundle "$TEST_DIR/userns-owner" owner
+owner_pid=$(rt state owner | jq .pid)
+export USERNS=/proc/$owner_pid/ns/user
+make_bundle "$TEST_DIR/user-path" sh -c 'readlink /proc/self/ns/user; echo $$; hostname; id -u'
+chown -R 100000:100000 "$TEST_DIR/user-path/rootfs"
+edit_config "$TEST_DIR/user-path" '.hostname = "joiner" | .linux.namespaces = [{"type": "pid"}, {"type": "mount"}, {"type": "uts"},
+  {"type": "ipc"}, {"type": "network"}, {"type": "user", "path": env.USERNS}]'
+out=$(rt run --bundle "$TEST_DIR/user-path" up 2>&1)
+expect_eq "$(sed -n 1p <<<"$out")" "$(readlink /proc/$owner_pid/ns/user)" "joined the other container's user namespace"
+expect_eq "$(sed -n 2,4p <<<"$out" | tr '\n' ' ')" "1 joiner 0 " "with a new pid namespace (pid 1), its own hostname, as root"
+expect_status 0 "delete the user namespace owner" -- rt delete --force owner
 expect_status 0 "delete the first container" -- rt delete --force first
 
 # cgroup namespace: the container sees its own cgroup as the root.
