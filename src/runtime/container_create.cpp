@@ -248,7 +248,6 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     pid = static_cast<pid_t>(std::strtol(init_pid->text.c_str(), nullptr, 10));
     state.pid = pid;
     state.pid_start_time = process_start_time(pid);
-    born_in_cgroup = true;  // the intermediate joined the cgroup; its child inherits it
   }
   if (auto left = around_clone.leave(); !left) return std::unexpected(init_failure(left.error(), pid));
   init_end.reset();
