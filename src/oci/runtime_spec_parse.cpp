@@ -15,6 +15,29 @@ using nlohmann::json;
 
 namespace {
 
+// Each namespace type with its spec name, its /proc/PID/ns name and its clone flag.
+struct NamespaceFacts {
+  NamespaceType type;
+  std::string_view spec_name, proc_name;
+  int clone_flag;
+};
+constexpr NamespaceFacts namespace_table[] = {
+    {NamespaceType::pid, "pid", "pid", CLONE_NEWPID},
+    {NamespaceType::network, "network", "net", CLONE_NEWNET},
+    {NamespaceType::mount, "mount", "mnt", CLONE_NEWNS},
+    {NamespaceType::ipc, "ipc", "ipc", CLONE_NEWIPC},
+    {NamespaceType::uts, "uts", "uts", CLONE_NEWUTS},
+    {NamespaceType::user, "user", "user", CLONE_NEWUSER},
+    {NamespaceType::cgroup, "cgroup", "cgroup", CLONE_NEWCGROUP},
+    {NamespaceType::time, "time", "time", CLONE_NEWTIME},
+};
+
+const NamespaceFacts& namespace_facts(NamespaceType type) {
+  for (const auto& facts : namespace_table)
+    if (facts.type == type) return facts;
+  return namespace_table[0];  // unreachable: the table covers the enum
+}
+
 struct FieldError {
   std::string message;
 };
@@ -287,13 +310,9 @@ Hooks parse_hooks(const json& value, const std::string& where) {
 }
 
 NamespaceType parse_namespace_type(const std::string& name, const std::string& where) {
-  static const std::map<std::string, NamespaceType> types{
-      {"pid", NamespaceType::pid},       {"network", NamespaceType::network}, {"mount", NamespaceType::mount},
-      {"ipc", NamespaceType::ipc},       {"uts", NamespaceType::uts},         {"user", NamespaceType::user},
-      {"cgroup", NamespaceType::cgroup}, {"time", NamespaceType::time}};
-  auto it = types.find(name);
-  if (it == types.end()) bad(where, fmt::format("unknown namespace type \"{}\"", name));
-  return it->second;
+  for (const auto& facts : namespace_table)
+    if (facts.spec_name == name) return facts.type;
+  bad(where, fmt::format("unknown namespace type \"{}\"", name));
 }
 
 Device parse_device(const json& value, const std::string& where) {
@@ -596,60 +615,11 @@ Result<T> parse_guarded(std::string_view text, F parse) {
 
 }  // namespace
 
-std::string_view namespace_name(NamespaceType type) {
-  switch (type) {
-    case NamespaceType::pid:
-      return "pid";
-    case NamespaceType::network:
-      return "network";
-    case NamespaceType::mount:
-      return "mount";
-    case NamespaceType::ipc:
-      return "ipc";
-    case NamespaceType::uts:
-      return "uts";
-    case NamespaceType::user:
-      return "user";
-    case NamespaceType::cgroup:
-      return "cgroup";
-    case NamespaceType::time:
-      return "time";
-  }
-  return "?";
-}
+std::string_view namespace_name(NamespaceType type) { return namespace_facts(type).spec_name; }
 
-std::string_view namespace_proc_name(NamespaceType type) {
-  switch (type) {
-    case NamespaceType::network:
-      return "net";
-    case NamespaceType::mount:
-      return "mnt";
-    default:
-      return namespace_name(type);
-  }
-}
+std::string_view namespace_proc_name(NamespaceType type) { return namespace_facts(type).proc_name; }
 
-int namespace_clone_flag(NamespaceType type) {
-  switch (type) {
-    case NamespaceType::pid:
-      return CLONE_NEWPID;
-    case NamespaceType::network:
-      return CLONE_NEWNET;
-    case NamespaceType::mount:
-      return CLONE_NEWNS;
-    case NamespaceType::ipc:
-      return CLONE_NEWIPC;
-    case NamespaceType::uts:
-      return CLONE_NEWUTS;
-    case NamespaceType::user:
-      return CLONE_NEWUSER;
-    case NamespaceType::cgroup:
-      return CLONE_NEWCGROUP;
-    case NamespaceType::time:
-      return CLONE_NEWTIME;
-  }
-  return 0;
-}
+int namespace_clone_flag(NamespaceType type) { return namespace_facts(type).clone_flag; }
 
 const Namespace* Linux::find_namespace(NamespaceType type) const {
   for (auto& ns : namespaces)
