@@ -84,7 +84,10 @@ LOG_LEVEL=error
 [ -z "${PODMAN_TEST_DEBUG:-}" ] || LOG_LEVEL=debug
 # One wrapper with all the flags, usable under script(1) too. timeout is hang
 # protection only (not a timing assertion): a wedged podman fails its check
-# instead of the whole suite timing out.
+# instead of the whole suite timing out. --foreground keeps podman in the
+# terminal's foreground process group under script: without it timeout moves
+# itself and podman into a new group, and podman's raw-mode ioctl on the pty
+# stops it with SIGTTOU (seen whenever script's shell is /bin/sh, as in CI).
 PM="$P/pm"
 {
   echo '#!/bin/bash'
@@ -93,7 +96,7 @@ PM="$P/pm"
     echo "echo \"+ podman \$*\" >>'$TEST_DIR/podman-debug.log'"
     echo "exec 2> >(tee -a '$TEST_DIR/podman-debug.log' >&2)"
   fi
-  echo "exec timeout 120 podman --root '$P/root' --runroot '$RR' --runtime '$PODMAN_RUNTIME' \\"
+  echo "exec timeout --foreground 120 podman --root '$P/root' --runroot '$RR' --runtime '$PODMAN_RUNTIME' \\"
   echo "  --cgroup-manager cgroupfs --events-backend file --log-level $LOG_LEVEL \"\$@\""
 } >"$PM"
 chmod +x "$PM"
