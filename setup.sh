@@ -9,8 +9,10 @@ packages=(
   build-essential cmake ninja-build pkg-config
   nlohmann-json3-dev libseccomp-dev libcap-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev
+  libssl-dev libsqlite3-dev libarchive-dev libcurl4-openssl-dev libzstd-dev libisal-dev
   # tests and benchmarks
   busybox-static crun runc podman jq iproute2 util-linux uidmap time python3
+  docker-registry skopeo debootstrap zstd docker.io
 )
 missing=()
 for package in "${packages[@]}"; do
