@@ -30,6 +30,11 @@ cmake --build build
 cmake --install build --prefix /usr/local >/dev/null
 echo "setup: installed $(command -v berth-runtime)"
 
+# Test and bench fixture that needs the network (suites run without one):
+# a Debian minbase rootfs tarball, made once with debootstrap, cached.
+bash tests/fixtures/make_debian_rootfs.sh build/fixtures ||
+  echo "setup: WARNING: could not make the Debian fixture; image suites that need it will fail" >&2
+
 # A first container: a busybox bundle from the default spec, run by berth-runtime.
 bundle=build/first-container
 if [ ! -x "$bundle/rootfs/bin/busybox" ]; then

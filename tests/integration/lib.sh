@@ -21,9 +21,13 @@ CHECKS=0
 
 rt() { "$RUNTIME" --root "$STATE_ROOT" "$@"; }
 
+# Suites add their own cleanup steps (stop a server they started, by PID).
+CLEANUP_HOOKS=()
 cleanup() {
   local status=$?
   set +e
+  local hook
+  for hook in "${CLEANUP_HOOKS[@]}"; do $hook; done
   if [ -d "$STATE_ROOT" ]; then
     for id in $(ls "$STATE_ROOT" 2>/dev/null); do rt delete --force "$id" >/dev/null 2>&1 || true; done
   fi

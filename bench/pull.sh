@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# bench/pull.sh — pull the Debian image (one ~50-60 MB gzip layer) from a
+# registry on loopback with berth, podman and docker, side by side.
+#
+# Everything runs in a network namespace of the script's own: Debian's
+# docker-registry on 127.0.0.1:5000 (storage in a temp dir), dockerd started
+# here with --iptables=false --bridge=none and a private data root, exec root
+# and socket, podman with a private store (overlay driver, its default). The
+# image is pushed once (by berth, from the Debian minbase fixture). Then N
+# rounds: each round removes the image from every store and times one pull
+# per tool, the order rotating every round. `tar -xzf` of the same layer
+# blob into an empty directory is the floor.
+#
+# Usage: sudo bash bench/pull.sh
+# Env:   N=5  BERTH=path (default ./build/bin/berth)  BENCH_KEEP=1 keeps the temp dir
+set -euo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+FIXTURES=${BENCH_FIXTURE_DIR:-$REPO/build/fixtures}
+# The fixture needs the network: make it before entering the namespace.
+bash "$REPO/tests/fixtures/make_debian_rootfs.sh" "$FIXTURES"
+
+if [ -z "${BERTH_BENCH_NETNS:-}" ]; then
+  export BERTH_BENCH_NETNS=1
+  exec unshare --net -- bash "${BASH_SOURCE[0]}" "$@"
+fi
+ip link set lo up
+
+N=${N:-5}
+BERTH=${BERTH:-$REPO/build/bin/berth}
+TMP=$(mktemp -d /tmp/berth-bench-pull.XXXXXX)
+PIDS=()
+cleanup() {
+  local status=$?
+  set +e
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  grep -F " $TMP" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m"; done
+  [ -n "${BENCH_KEEP:-}" ] && echo "kept $TMP" || rm -rf "$TMP"
+  exit $status
+}
+trap cleanup EXIT
+
+now_ns() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# --- registry ---
+mkdir -p "$TMP/registry"
+cat >"$TMP/registry/config.yml" <<YAML
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $TMP/registry}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:5000}
+YAML
+docker-registry serve "$TMP/registry/config.yml" >"$TMP/registry.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do curl -fs http://127.0.0.1:5000/v2/ >/dev/null && break; sleep 0.1; done
+IMAGE=127.0.0.1:5000/library/debian:bookworm
+BERTH_ROOT="$TMP/berth-seed" "$BERTH" import "$FIXTURES/debian-minbase.tar.gz" "$IMAGE" >/dev/null
+BERTH_ROOT="$TMP/berth-seed" "$BERTH" push -q "$IMAGE" >/dev/null
+LAYER_BLOB=$(find "$TMP/registry" -path '*/blobs/sha256/*/data' -size +1M | head -1)
+echo "image: $IMAGE, layer blob $(du -h "$LAYER_BLOB" | cut -f1) gzip, $(gzip -dc "$LAYER_BLOB" | wc -c | numfmt --to=si)B unpacked"
+
+# --- dockerd ---
+DOCKER_SOCK="$TMP/docker.sock"
+if command -v dockerd >/dev/null; then
+  dockerd --iptables=false --ip6tables=false --bridge=none --data-root "$TMP/docker-data" --exec-root "$TMP/docker-exec" \
+    -H "unix://$DOCKER_SOCK" --pidfile "$TMP/docker.pid" --storage-driver overlay2 >"$TMP/dockerd.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 200); do /usr/bin/docker -H "unix://$DOCKER_SOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+docker_() { /usr/bin/docker -H "unix://$DOCKER_SOCK" "$@"; }
+HAVE_DOCKER=0
+docker_ version >/dev/null 2>&1 && HAVE_DOCKER=1 || echo "dockerd did not start: $(tail -3 "$TMP/dockerd.log")" >&2
+
+# --- podman ---
+mkdir -p "$TMP/podman"/{root,tmp}
+PODMAN_RR=$(mktemp -d /tmp/bpp.XXXXXX)
+printf '[storage]\ndriver = "overlay"\ngraphroot = "%s"\nrunroot = "%s"\n' "$TMP/podman/root" "$PODMAN_RR" >"$TMP/podman/storage.conf"
+printf '[engine]\nevents_logger = "file"\nevents_logfile_path = "%s"\ntmp_dir = "%s"\n' "$TMP/podman/events.log" "$TMP/podman/tmp" >"$TMP/podman/containers.conf"
+printf '[[registry]]\nlocation = "127.0.0.1:5000"\ninsecure = true\n' >"$TMP/podman/registries.conf"
+podman_() {
+  CONTAINERS_STORAGE_CONF="$TMP/podman/storage.conf" CONTAINERS_CONF="$TMP/podman/containers.conf" \
+    CONTAINERS_REGISTRIES_CONF="$TMP/podman/registries.conf" \
+    podman --root "$TMP/podman/root" --runroot "$PODMAN_RR" "$@"
+}
+
+berth_() { BERTH_ROOT="$TMP/berth" "$BERTH" "$@"; }
+
+remove_all() {
+  berth_ rmi -f "$IMAGE" >/dev/null 2>&1 || true
+  berth_ image prune -a -f >/dev/null 2>&1 || true
+  podman_ rmi -f "$IMAGE" >/dev/null 2>&1 || true
+  [ "$HAVE_DOCKER" == 0 ] || docker_ rmi -f "$IMAGE" >/dev/null 2>&1 || true
+  rm -rf "$TMP/tar-floor"
+  sync
+}
+pull_with() {
+  case $1 in
+    berth) berth_ pull -q "$IMAGE" ;;
+    podman) podman_ pull -q "$IMAGE" ;;
+    docker) docker_ pull -q "$IMAGE" ;;
+    tar) mkdir -p "$TMP/tar-floor" && tar -C "$TMP/tar-floor" -xzf "$LAYER_BLOB" ;;
+  esac
+}
+
+TOOLS=(berth podman tar)
+[ "$HAVE_DOCKER" == 0 ] || TOOLS=(berth docker podman tar)
+declare -A SAMPLES=()
+for tool in "${TOOLS[@]}"; do remove_all; pull_with "$tool" >/dev/null; done  # warm-up (page cache, first-run set-up)
+for round in $(seq "$N"); do
+  order=("${TOOLS[@]:round % ${#TOOLS[@]}}" "${TOOLS[@]:0:round % ${#TOOLS[@]}}")
+  for tool in "${order[@]}"; do
+    remove_all
+    start=$(now_ns)
+    pull_with "$tool" >/dev/null || { echo "$tool pull failed" >&2; exit 1; }
+    end=$(now_ns)
+    SAMPLES[$tool]+="$(( (end - start) / 1000000 )) "
+  done
+  echo "round $round: $(for t in "${TOOLS[@]}"; do printf '%s ' "$t=$(echo "${SAMPLES[$t]}" | awk '{print $NF}')ms"; done)"
+done
+
+echo
+printf '%-8s %12s %s\n' tool "median (ms)" "samples (ms)"
+declare -A MEDIAN=()
+for tool in "${TOOLS[@]}"; do
+  MEDIAN[$tool]=$(echo "${SAMPLES[$tool]}" | tr ' ' '\n' | grep . | median)
+  printf '%-8s %12s %s\n' "$tool" "${MEDIAN[$tool]}" "${SAMPLES[$tool]}"
+done
+echo
+for tool in "${TOOLS[@]}"; do
+  [ "$tool" == berth ] && continue
+  awk -v b="${MEDIAN[berth]}" -v o="${MEDIAN[$tool]}" -v t="$tool" 'BEGIN {printf "berth/%-7s %.2fx\n", t, b / o}'
+done
+rm -rf "$PODMAN_RR"

@@ -1,0 +1,262 @@
+#include "cli/berth_app.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <span>
+
+#include "cli/command_line.h"
+#include "cli/commands.h"
+
+namespace berth::cli {
+
+namespace {
+
+struct Command {
+  std::vector<std::string_view> names;  // the first is the one help lists
+  std::string_view usage;
+  std::string_view description;
+  CommandFunction run;
+  std::string_view aliases = {};
+};
+
+const std::vector<Command>& top_level_commands() {
+  static const std::vector<Command> commands = {
+      {{"history"},
+       "[OPTIONS] IMAGE",
+       "Show the history of an image",
+       command_history,
+       "berth image history, berth history"},
+      {{"images"},
+       "[OPTIONS] [REPOSITORY[:TAG]]",
+       "List images",
+       command_images,
+       "berth image ls, berth image list, berth images"},
+      {{"import"},
+       "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
+       "Import the contents from a tarball to create a filesystem image",
+       command_import,
+       "berth image import, berth import"},
+      {{"inspect"}, "[OPTIONS] NAME|ID [NAME|ID...]", "Return low-level information on Berth objects", command_inspect},
+      {{"load"},
+       "[OPTIONS]",
+       "Load an image from a tar archive or STDIN",
+       command_load,
+       "berth image load, berth load"},
+      {{"login"}, "[OPTIONS] [SERVER]", "Authenticate to a registry", command_login},
+      {{"logout"}, "[SERVER]", "Log out from a registry", command_logout},
+      {{"pull"},
+       "[OPTIONS] NAME[:TAG|@DIGEST]",
+       "Download an image from a registry",
+       command_pull,
+       "berth image pull, berth pull"},
+      {{"push"}, "[OPTIONS] NAME[:TAG]", "Upload an image to a registry", command_push, "berth image push, berth push"},
+      {{"rmi"},
+       "[OPTIONS] IMAGE [IMAGE...]",
+       "Remove one or more images",
+       command_rmi,
+       "berth image rm, berth image remove, berth rmi"},
+      {{"save"},
+       "[OPTIONS] IMAGE [IMAGE...]",
+       "Save one or more images to a tar archive (streamed to STDOUT by default)",
+       command_save,
+       "berth image save, berth save"},
+      {{"tag"},
+       "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+       "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+       command_tag,
+       "berth image tag, berth tag"},
+  };
+  return commands;
+}
+
+const std::vector<Command>& image_commands() {
+  static const std::vector<Command> commands = {
+      {{"history"},
+       "[OPTIONS] IMAGE",
+       "Show the history of an image",
+       command_history,
+       "berth image history, berth history"},
+      {{"import"},
+       "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
+       "Import the contents from a tarball to create a filesystem image",
+       command_import,
+       "berth image import, berth import"},
+      {{"inspect"},
+       "[OPTIONS] IMAGE [IMAGE...]",
+       "Display detailed information on one or more images",
+       command_image_inspect},
+      {{"load"},
+       "[OPTIONS]",
+       "Load an image from a tar archive or STDIN",
+       command_load,
+       "berth image load, berth load"},
+      {{"ls", "list"},
+       "[OPTIONS] [REPOSITORY[:TAG]]",
+       "List images",
+       command_images,
+       "berth image ls, berth image list, berth images"},
+      {{"prune"}, "[OPTIONS]", "Remove unused images", command_image_prune},
+      {{"pull"},
+       "[OPTIONS] NAME[:TAG|@DIGEST]",
+       "Download an image from a registry",
+       command_pull,
+       "berth image pull, berth pull"},
+      {{"push"}, "[OPTIONS] NAME[:TAG]", "Upload an image to a registry", command_push, "berth image push, berth push"},
+      {{"rm", "remove"},
+       "[OPTIONS] IMAGE [IMAGE...]",
+       "Remove one or more images",
+       command_rmi,
+       "berth image rm, berth image remove, berth rmi"},
+      {{"save"},
+       "[OPTIONS] IMAGE [IMAGE...]",
+       "Save one or more images to a tar archive (streamed to STDOUT by default)",
+       command_save,
+       "berth image save, berth save"},
+      {{"tag"},
+       "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+       "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+       command_tag,
+       "berth image tag, berth tag"},
+  };
+  return commands;
+}
+
+const std::vector<Command>& system_commands() {
+  static const std::vector<Command> commands = {
+      {{"df"}, "[OPTIONS]", "Show berth disk usage", command_system_df},
+  };
+  return commands;
+}
+
+struct Group {
+  std::string_view name;
+  std::string_view description;
+  const std::vector<Command>& (*commands)();
+};
+
+constexpr Group groups[] = {
+    {"image", "Manage images", image_commands},
+    {"system", "Manage Berth", system_commands},
+};
+
+const Command* find_command(const std::vector<Command>& commands, std::string_view name) {
+  for (const Command& command : commands)
+    if (std::find(command.names.begin(), command.names.end(), name) != command.names.end()) return &command;
+  return nullptr;
+}
+
+std::string command_list(const std::vector<Command>& commands) {
+  size_t width = 0;
+  for (const Command& command : commands) width = std::max(width, command.names.front().size());
+  std::string out;
+  for (const Command& command : commands)
+    out += fmt::format("  {:<{}}  {}\n", command.names.front(), std::max<size_t>(width, 10), command.description);
+  return out;
+}
+
+std::string root_help(const CLI::App& root) {
+  std::string out = "\nUsage:  berth [OPTIONS] COMMAND\n\nContainers without a daemon\n\nCommands:\n";
+  out += command_list(top_level_commands());
+  out += "\nManagement Commands:\n";
+  for (const Group& group : groups) out += fmt::format("  {:<10}  {}\n", group.name, group.description);
+  out += "\nGlobal Options:\n" + options_help(root);
+  out += "\nRun 'berth COMMAND --help' for more information on a command.\n";
+  return out;
+}
+
+std::string group_help(const Group& group) {
+  return fmt::format(
+      "\nUsage:  berth {} COMMAND\n\n{}\n\nCommands:\n{}\nRun 'berth {} COMMAND --help' for more "
+      "information on a command.\n",
+      group.name, group.description, command_list(group.commands()), group.name);
+}
+
+int flag_error(CommandEnv& env, const std::string& message, std::string_view path) {
+  env.err(fmt::format("{}\nSee '{} --help'.\n", message, path));
+  return usage_error_status;
+}
+
+int not_a_command(CommandEnv& env, std::string_view words) {
+  env.err(fmt::format("berth: '{}' is not a berth command.\nSee 'berth --help'\n", words));
+  return 1;
+}
+
+int run_command(CommandEnv& env, const Command& command, std::string path, std::span<const std::string> words) {
+  CommandInfo info{.path = std::move(path),
+                   .usage = std::string(command.usage),
+                   .description = std::string(command.description),
+                   .aliases = std::string(command.aliases)};
+  Invocation invocation(env, std::move(info), std::vector<std::string>(words.begin(), words.end()));
+  return command.run(invocation);
+}
+
+}  // namespace
+
+int run_berth(const std::vector<std::string>& args, const Io& io, EngineOptions options,
+              ImageServiceFactory open_images, UnixClock clock) {
+  // Global flags come before the command, as docker's; everything from the
+  // command on is the command's.
+  CLI::App root{"Containers without a daemon", "berth"};
+  root.prefix_command();
+  root.set_help_flag("-h,--help", "Print usage");
+  std::string root_dir, runroot_dir;
+  std::vector<std::string> insecure_registries;
+  root.add_option("--root", root_dir, "Root of persistent state (default \"/var/lib/berth\", $BERTH_ROOT)")
+      ->type_name("string");
+  root.add_option("--runroot", runroot_dir, "Root of run state (default \"/run/berth\", $BERTH_RUNROOT)")
+      ->type_name("string");
+  root.add_option("--insecure-registry", insecure_registries, "Registry to reach over plain HTTP (repeatable)")
+      ->type_name("list")
+      ->allow_extra_args(false);
+
+  CommandEnv env(io, {}, {}, {});
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    root.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    env.out(root_help(root));
+    return 0;
+  } catch (const CLI::ArgumentMismatch& error) {
+    std::string what = error.what();
+    return flag_error(env, "flag needs an argument: " + what.substr(0, what.find(':')), "berth");
+  } catch (const CLI::ParseError& error) {
+    return flag_error(env, error.what(), "berth");
+  }
+  const std::vector<std::string> words = root.remaining();
+  if (words.empty()) {
+    env.out(root_help(root));
+    return 0;
+  }
+  if (words[0].size() > 1 && words[0][0] == '-')
+    return flag_error(env, fmt::format("unknown flag: {}", words[0].substr(0, words[0].find('='))), "berth");
+
+  if (!root_dir.empty()) options.root = root_dir;
+  if (!runroot_dir.empty()) options.runroot = runroot_dir;
+  for (const std::string& registry : insecure_registries)
+    if (std::find(options.insecure_registries.begin(), options.insecure_registries.end(), registry) ==
+        options.insecure_registries.end())
+      options.insecure_registries.push_back(registry);
+  CommandEnv command_env(io, std::move(options), std::move(open_images), std::move(clock));
+
+  std::span<const std::string> rest(words);
+  if (const Command* command = find_command(top_level_commands(), words[0]))
+    return run_command(command_env, *command, words[0], rest.subspan(1));
+  for (const Group& group : groups) {
+    if (words[0] != group.name) continue;
+    if (words.size() == 1 || words[1] == "--help" || words[1] == "-h") {
+      command_env.out(group_help(group));
+      return 0;
+    }
+    if (words[1].size() > 1 && words[1][0] == '-')
+      return flag_error(command_env, fmt::format("unknown flag: {}", words[1].substr(0, words[1].find('='))),
+                        fmt::format("berth {}", group.name));
+    const Command* command = find_command(group.commands(), words[1]);
+    if (!command) return not_a_command(command_env, fmt::format("{} {}", group.name, words[1]));
+    return run_command(command_env, *command, fmt::format("{} {}", group.name, words[1]), rest.subspan(2));
+  }
+  return not_a_command(command_env, words[0]);
+}
+
+}  // namespace berth::cli

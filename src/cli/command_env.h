@@ -1,0 +1,51 @@
+// What every berth command works with: its stdio, the engine options (from
+// the environment, then global flags) and the ImageService, opened on first
+// use so that usage errors and --help never touch the store.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "base/result.h"
+#include "engine/image_service.h"
+
+namespace berth::cli {
+
+struct Io {
+  std::FILE* in = stdin;
+  std::FILE* out = stdout;
+  std::FILE* err = stderr;
+  bool in_is_terminal = false;
+  bool out_is_terminal = false;
+  int out_width = 0;  // columns of the output terminal; 0 when unknown
+};
+
+using ImageServiceFactory = std::function<Result<std::unique_ptr<ImageService>>(const EngineOptions&)>;
+using UnixClock = std::function<int64_t()>;
+
+class CommandEnv {
+ public:
+  CommandEnv(Io io, EngineOptions options, ImageServiceFactory open_images, UnixClock clock = {});
+
+  Io& io() { return io_; }
+  const EngineOptions& options() const { return options_; }
+  Result<ImageService*> images();
+  int64_t now() const;
+
+  void out(std::string_view text);
+  void err(std::string_view text);
+  // "Error: <message>" on stderr; returns the exit status 1.
+  int report(const Error& error);
+
+ private:
+  Io io_;
+  EngineOptions options_;
+  ImageServiceFactory open_images_;
+  UnixClock clock_;
+  std::unique_ptr<ImageService> images_;
+};
+
+}  // namespace berth::cli

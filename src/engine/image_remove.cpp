@@ -1,0 +1,91 @@
+// rmi and image prune, with Docker's rules: removing a tag only untags while
+// other tags remain; an id with several repositories needs --force; the last
+// reference going deletes the image and every layer and blob nobody else uses.
+#include <algorithm>
+
+#include "engine/local_image_service.h"
+
+namespace berth {
+namespace {
+
+bool same_repository_for_all(const ImageRecord& record) {
+  if (record.tags.empty()) return true;
+  auto repository = [](const std::string& tag) { return tag.substr(0, tag.rfind(':')); };
+  auto first = repository(record.tags[0]);
+  return std::all_of(record.tags.begin(), record.tags.end(), [&](auto& tag) { return repository(tag) == first; });
+}
+
+}  // namespace
+
+// Deletes the image row, then the files that became unreferenced. A crash in
+// between leaves orphans on disk that prune's garbage collection finds.
+static Result<RemoveReport> delete_image(LocalImageService& service, const ImageRecord& record) {
+  RemoveReport report;
+  for (auto& tag : record.tags) report.untagged.push_back(tag);
+  for (auto& digest : record.repo_digests) report.untagged.push_back(digest);
+  BERTH_ASSIGN(auto removed, service.metadata().remove_image(record.id));
+  report.deleted.push_back(record.id);
+  BERTH_ASSIGN(auto deleted, store::delete_unreferenced(service.metadata(), service.content(), service.layers(),
+                                                        removed, store::LockWait::wait));
+  report.deleted.insert(report.deleted.end(), deleted.layers.begin(), deleted.layers.end());
+  report.reclaimed_bytes = deleted.bytes_reclaimed;
+  return report;
+}
+
+Result<RemoveReport> LocalImageService::remove(std::string_view name, bool force) {
+  BERTH_ASSIGN(ImageRecord record, find_record(name));
+  // Containers arrive with the next issue: the "image in use" conflict goes here.
+  std::string normalized = normalize_image_name(name);
+  bool by_tag = std::find(record.tags.begin(), record.tags.end(), normalized) != record.tags.end();
+  bool by_digest = std::find(record.repo_digests.begin(), record.repo_digests.end(), normalized) != record.repo_digests.end();
+  if (by_tag || by_digest) {
+    if (record.tags.size() + (by_digest ? record.repo_digests.size() : 0) > 1 && by_tag) {
+      // Other tags keep the image: untag only.
+      BERTH_TRY(metadata_.remove_tag(normalized));
+      return RemoveReport{.untagged = {normalized}};
+    }
+    return delete_image(*this, record);
+  }
+  if (record.tags.size() > 1 && !same_repository_for_all(record) && !force)
+    return fail("conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
+                record.id.short_hex());
+  return delete_image(*this, record);
+}
+
+Result<RemoveReport> LocalImageService::prune(bool all) {
+  BERTH_ASSIGN(auto records, metadata_.list_images());
+  RemoveReport total;
+  for (auto& record : records) {
+    if (!all && !record.tags.empty()) continue;
+    BERTH_ASSIGN(auto report, delete_image(*this, record));
+    total.untagged.insert(total.untagged.end(), report.untagged.begin(), report.untagged.end());
+    total.deleted.insert(total.deleted.end(), report.deleted.begin(), report.deleted.end());
+    total.reclaimed_bytes += report.reclaimed_bytes;
+  }
+  // Leftovers of crashed pulls and loads: layers and blobs no image uses.
+  BERTH_ASSIGN(auto collected, store::collect_garbage(metadata_, content_, layers_));
+  total.reclaimed_bytes += collected.bytes_reclaimed;
+  return total;
+}
+
+Result<ImageDiskUsage> LocalImageService::disk_usage() {
+  ImageDiskUsage usage;
+  BERTH_ASSIGN(auto records, metadata_.list_images());
+  usage.images = records.size();
+  for (auto& record : records) usage.details.push_back(summarize(record));
+  // What is on disk, each layer and blob once however many images share it.
+  BERTH_ASSIGN(auto chains, layers_.list());
+  for (auto& chain : chains) {
+    BERTH_ASSIGN(uint64_t size, layers_.disk_usage(chain));
+    usage.size += size;
+  }
+  BERTH_ASSIGN(auto blobs, content_.list_blobs());
+  for (auto& blob : blobs) {
+    BERTH_ASSIGN(uint64_t size, content_.blob_size(blob));
+    usage.size += size;
+  }
+  usage.reclaimable = usage.size;  // no containers yet: every image is unused
+  return usage;
+}
+
+}  // namespace berth

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Pulls that must fail cleanly or recover: a blob whose digest does not match,
+# a layer that tries to climb out of its directory, a manifest pointing at a
+# config of the wrong media type, a kill -9 mid-pull (the next pull finishes
+# the job), and several pulls of the same image at once.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/image_lib.sh"
+
+start_registry 5000
+R=127.0.0.1:5000
+b import "$(busybox_tarball)" "$R/good/busybox:1" >/dev/null
+b push "$R/good/busybox:1" >/dev/null
+
+# --- a blob that does not match its digest ---
+b tag "$R/good/busybox:1" "$R/bad/busybox:1"
+b push "$R/bad/busybox:1" >/dev/null
+MANIFEST=$(curl -s -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$R/v2/bad/busybox/manifests/1")
+LAYER=$(echo "$MANIFEST" | jq -r '.layers[0].digest')
+# The registry's filesystem storage keeps blobs by digest: corrupt one byte.
+DATA="$(registry_storage)/docker/registry/v2/blobs/sha256/${LAYER:7:2}/${LAYER:7}/data"
+printf 'X' | dd of="$DATA" bs=1 seek=100 conv=notrunc status=none
+export BERTH_ROOT="$TEST_DIR/root-mismatch"
+expect_status 1 "pull of a corrupted blob fails" -- b pull "$R/bad/busybox:1"
+expect_contains "$(last_err)" "digest mismatch: expected $LAYER, got sha256:" "the error carries both digests"
+expect_eq "$(b images -q | wc -l)" "0" "no image recorded"
+expect_eq "$(store_layer_count)" "0" "no layer left behind"
+expect_eq "$(find "$BERTH_ROOT/blobs/sha256" -type f -name "${LAYER:7}" | wc -l)" "0" "no blob stored under the claimed digest"
+
+# --- hostile layers, pushed as an OCI layout with skopeo ---
+mkdir -p "$TEST_DIR/outside"
+python3 - "$TEST_DIR" <<'PY'
+import gzip, hashlib, io, json, os, sys, tarfile
+d = sys.argv[1]
+def add(t, name, data=b"", **kw):
+    info = tarfile.TarInfo(name); info.size = len(data)
+    for k, v in kw.items(): setattr(info, k, v)
+    t.addfile(info, io.BytesIO(data) if data else None)
+def layout(name, entries):
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as t:
+        for e in entries: add(t, **e)
+    tar = raw.getvalue(); gz = gzip.compress(tar)
+    root = f"{d}/{name}"; os.makedirs(f"{root}/blobs/sha256", exist_ok=True)
+    def blob(b):
+        h = hashlib.sha256(b).hexdigest(); open(f"{root}/blobs/sha256/{h}", "wb").write(b); return "sha256:" + h
+    config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(tar).hexdigest()]}}).encode()
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": blob(config), "size": len(config)},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": blob(gz), "size": len(gz)}]}).encode()
+    index = {"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": blob(manifest), "size": len(manifest), "annotations": {"org.opencontainers.image.ref.name": "1"}}]}
+    open(f"{root}/index.json", "w").write(json.dumps(index))
+    open(f"{root}/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+out = f"{d}/outside"
+layout("dotdot", [dict(name="../../../../../../" + out.lstrip("/") + "/dotdot", data=b"x")])
+layout("symlink", [dict(name="link", type=tarfile.SYMTYPE, linkname=out), dict(name="link/through-symlink", data=b"x")])
+layout("hardlink", [dict(name="passwd", type=tarfile.LNKTYPE, linkname="/etc/passwd")])
+layout("chmod", [dict(name="link", type=tarfile.SYMTYPE, linkname=out + "/sentinel"), dict(name="link", type=tarfile.DIRTYPE, mode=0o777)])
+PY
+echo sentinel >"$TEST_DIR/outside/sentinel"
+chmod 600 "$TEST_DIR/outside/sentinel"
+for name in dotdot symlink hardlink chmod; do
+  skopeo copy --override-os linux --dest-tls-verify=false "oci:$TEST_DIR/$name:1" "docker://$R/evil/$name:1" >/dev/null 2>&1 ||
+    fail "skopeo could not push the $name layout"
+done
+export BERTH_ROOT="$TEST_DIR/root-hostile"
+expect_status 1 "a layer entry with .. is refused" -- b pull "$R/evil/dotdot:1"
+expect_contains "$(last_err)" "escapes the layer root" "the error names the escape"
+expect_status 1 "a hardlink to a host file is refused" -- b pull "$R/evil/hardlink:1"
+# A write through a symlink and a chmod through a symlink stay in the layer.
+b pull "$R/evil/symlink:1" >/dev/null 2>&1 || true
+b pull "$R/evil/chmod:1" >/dev/null 2>&1 || true
+expect_eq "$(ls "$TEST_DIR/outside")" "sentinel" "nothing written outside the layer"
+expect_eq "$(stat -c %a "$TEST_DIR/outside/sentinel")" "600" "no chmod through a symlink"
+expect_eq "$(b images -q "$R/evil/dotdot:1")$(b images -q "$R/evil/hardlink:1")" "" "refused images are not recorded"
+
+# --- a manifest whose config has a layer media type ---
+CONFIG=$(echo "$MANIFEST" | jq -r '.config.digest')
+BAD_MANIFEST=$(echo "$MANIFEST" | jq -c '.config.mediaType = "application/vnd.oci.image.layer.v1.tar+gzip"')
+curl -s -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary "$BAD_MANIFEST" \
+  "http://$R/v2/good/busybox/manifests/badconfig" >/dev/null
+expect_status 1 "a config of the wrong media type is refused" -- b pull "$R/good/busybox:badconfig"
+expect_contains "$(last_err)" "is not an image config media type" "the error names the media type"
+
+# --- kill -9 mid-pull, then the next pull finishes the job ---
+DEBIAN=$(debian_tarball) || DEBIAN=
+if [ -n "$DEBIAN" ]; then
+  export BERTH_ROOT="$TEST_DIR/root"
+  b import "$DEBIAN" "$R/debian:1" >/dev/null
+  b push "$R/debian:1" >/dev/null
+  export BERTH_ROOT="$TEST_DIR/root-kill"
+  for delay in 0.2 0.5; do
+    # The binary itself (not the b function's subshell) is what gets the SIGKILL.
+    "$BERTH" pull -q "$R/debian:1" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    images=$(b images -q "$R/debian:1")
+    if [ -n "$images" ]; then
+      expect_eq "$(store_layer_count)" "1" "killed after completing: the image is whole"
+    else
+      expect_eq "$(store_layer_count)" "0" "killed after ${delay}s: no layer looks complete"
+    fi
+  done
+  expect_status 0 "the next pull finishes the job" -- b pull "$R/debian:1"
+  layer=$(find "$BERTH_ROOT/layers" -mindepth 2 -maxdepth 2 -name diff)
+  expect_eq "$(cd "$layer" && find . -mindepth 1 ! -type d | wc -l)" "$(tar -tzf "$DEBIAN" | grep -vc '/$')" "the layer is complete"
+
+  # --- several pulls of the same image at once ---
+  export BERTH_ROOT="$TEST_DIR/root-parallel"
+  pids=()
+  for i in 1 2 3; do
+    "$BERTH" pull -q "$R/debian:1" >"$TEST_DIR/parallel-$i.out" 2>&1 &
+    pids+=($!)
+  done
+  ok=0
+  for pid in "${pids[@]}"; do wait "$pid" && ok=$((ok + 1)); done
+  expect_eq "$ok" "3" "three concurrent pulls all succeed"
+  expect_eq "$(b images -q | wc -l)" "1" "one image"
+  expect_eq "$(store_layer_count)" "1" "one layer"
+else
+  fail "Debian fixture missing (setup.sh makes it with debootstrap)"
+fi
+
+finish
