@@ -95,8 +95,10 @@ Result<Digest> LocalImageService::import(int input_fd, const ImportOptions& opti
   }
 
   std::string now = format_rfc3339(time(nullptr));
-  nlohmann::json history_entry = {{"created", now}, {"created_by", fmt::format("berth import {}", options.source_name)}};
-  if (!options.message.empty()) history_entry["comment"] = options.message;
+  // As Docker records an import: no command, the source in the comment.
+  nlohmann::json history_entry = {
+      {"created", now},
+      {"comment", options.message.empty() ? fmt::format("Imported from {}", options.source_name) : options.message}};
   nlohmann::json config = {{"architecture", platform.architecture},
                            {"os", platform.os},
                            {"created", now},

@@ -90,14 +90,9 @@ Result<PushResult> LocalImageService::push(std::string_view text, const PushOpti
 
 Result<std::string> LocalImageService::login(std::string_view server, std::string_view username,
                                              std::string_view password) {
-  std::string host = server.empty() ? "docker.io" : std::string(server);
-  // "https://host/v1/" style arguments: keep the host.
-  for (std::string_view scheme : {"https://", "http://"})
-    if (host.starts_with(scheme)) host = host.substr(scheme.size());
-  if (auto slash = host.find('/'); slash != std::string::npos) host = host.substr(0, slash);
-  if (host == "index.docker.io" || host == "registry-1.docker.io") host = "docker.io";
-  std::string registry_host = host == "docker.io" ? "registry-1.docker.io" : host;
-  std::string key = host == "docker.io" ? "https://index.docker.io/v1/" : host;
+  // The config.json key: "https://index.docker.io/v1/" for Docker Hub, else host[:port].
+  std::string key = credentials_key(server.empty() ? kDockerHubDomain : server);
+  std::string registry_host = key == credentials_key(kDockerHubDomain) ? std::string(kDockerHubRegistryHost) : key;
   Credentials credentials{.username = std::string(username), .password = std::string(password)};
   RegistryClient registry(registry_options());
   BERTH_TRY(registry.check_login(registry_host, credentials));
@@ -106,11 +101,7 @@ Result<std::string> LocalImageService::login(std::string_view server, std::strin
 }
 
 Result<std::string> LocalImageService::logout(std::string_view server) {
-  std::string host = server.empty() ? "docker.io" : std::string(server);
-  for (std::string_view scheme : {"https://", "http://"})
-    if (host.starts_with(scheme)) host = host.substr(scheme.size());
-  if (auto slash = host.find('/'); slash != std::string::npos) host = host.substr(0, slash);
-  std::string key = (host == "docker.io" || host == "index.docker.io") ? "https://index.docker.io/v1/" : host;
+  std::string key = credentials_key(server.empty() ? kDockerHubDomain : server);
   BERTH_TRY(erase_credentials(registry_options().docker_config, key));
   return key;
 }

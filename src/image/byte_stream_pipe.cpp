@@ -18,10 +18,10 @@ BytePipe::BytePipe(size_t capacity) : capacity_(std::max<size_t>(capacity, 1)) {
 
 Status BytePipe::push(std::span<const std::byte> data) {
   std::unique_lock lock(mutex_);
+  if (write_closed_) return fail("byte pipe: push after close");
   while (!data.empty()) {
     writable_.wait(lock, [&] { return read_aborted_ || queued_ < capacity_; });
     if (read_aborted_) return std::unexpected(*read_aborted_);
-    if (write_closed_) return fail("byte pipe: push after close");
     // Queue at most the free room, so memory stays bounded by about `capacity`.
     size_t count = std::min(data.size(), capacity_ - queued_);
     auto piece = data.first(count);

@@ -21,7 +21,9 @@ std::string_view compression_name(Compression kind);
 // the kind is detected from the first bytes (and `none` passes them through).
 // A truncated or corrupt stream makes read() fail with a message saying so.
 // gzip accepts concatenated members (as pigz writes) and checks each
-// member's CRC and size; zstd accepts concatenated frames.
+// member's CRC and size; zero bytes after the last member are ignored (as
+// GNU gzip does), anything else there is an error. zstd accepts concatenated
+// frames.
 Result<std::unique_ptr<ByteSource>> open_decompressed(std::unique_ptr<ByteSource> compressed,
                                                       std::optional<Compression> kind);
 // Same, reading from a source the caller keeps alive until done.

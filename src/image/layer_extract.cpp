@@ -110,6 +110,27 @@ Result<uint32_t> id_from_header(la_int64_t id, std::string_view what) {
   return static_cast<uint32_t>(id);
 }
 
+std::vector<std::pair<std::string, std::string>> entry_xattrs(archive_entry* entry) {
+  std::vector<std::pair<std::string, std::string>> xattrs;
+  if (archive_entry_xattr_reset(entry) == 0) return xattrs;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK) {
+    // libarchive's pax writer records each xattr twice (LIBARCHIVE.xattr
+    // and SCHILY.xattr) and its reader reports both: the last one wins.
+    std::string text(static_cast<const char*>(value), size);
+    auto same =
+        std::ranges::find(xattrs, std::string_view(name), [](const auto& x) { return std::string_view(x.first); });
+    if (same != xattrs.end()) {
+      same->second = std::move(text);
+    } else {
+      xattrs.emplace_back(name, std::move(text));
+    }
+  }
+  return xattrs;
+}
+
 // The entry in our terms, or nullopt for a name that is never extracted.
 Result<std::optional<LayerEntry>> to_layer_entry(archive_entry* entry, std::string_view raw_name) {
   using Type = LayerEntry::Type;
@@ -117,8 +138,9 @@ Result<std::optional<LayerEntry>> to_layer_entry(archive_entry* entry, std::stri
   LayerEntry result;
   std::string_view parent = parent_path(path);
   Whiteout whiteout = classify_whiteout(base_name(path));
-  // AUFS bookkeeping (.wh..wh.plnk holds its hard link copies) and anything
-  // under it belongs to no image; Docker skips it the same way.
+  // Under a whiteout name nothing means anything to overlayfs: this is where
+  // AUFS kept its bookkeeping (.wh..wh.plnk holds its hard link copies),
+  // which Docker skips too.
   for (std::string_view rest = parent; !rest.empty(); rest = parent_path(rest)) {
     if (classify_whiteout(base_name(rest)).kind != WhiteoutKind::none) return std::nullopt;
   }
@@ -161,23 +183,7 @@ Result<std::optional<LayerEntry>> to_layer_entry(archive_entry* entry, std::stri
     if (cleaned->empty()) return fail("hard link target {} is the layer root", quote_entry_name(target));
     result.link_target = std::move(*cleaned);
   }
-  if (archive_entry_xattr_reset(entry) > 0) {
-    const char* name = nullptr;
-    const void* value = nullptr;
-    size_t size = 0;
-    while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK) {
-      // libarchive's pax writer records each xattr twice (LIBARCHIVE.xattr
-      // and SCHILY.xattr) and its reader reports both: the last one wins.
-      std::string text(static_cast<const char*>(value), size);
-      auto same = std::ranges::find(result.xattrs, std::string_view(name),
-                                    [](const auto& x) { return std::string_view(x.first); });
-      if (same != result.xattrs.end()) {
-        same->second = std::move(text);
-      } else {
-        result.xattrs.emplace_back(name, std::move(text));
-      }
-    }
-  }
+  result.xattrs = entry_xattrs(entry);
   return result;
 }
 
