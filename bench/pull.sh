@@ -9,7 +9,8 @@
 # image is pushed once (by berth, from the Debian minbase fixture). Then N
 # rounds: each round removes the image from every store and times one pull
 # per tool, the order rotating every round. `tar -xzf` of the same layer
-# blob into an empty directory is the floor.
+# blob into an empty directory is the floor. Before each timed pull the
+# script waits 31 s after the removals (see remove_all).
 #
 # Usage: sudo bash bench/pull.sh
 # Env:   N=5  BERTH=path (default ./build/bin/berth)  BENCH_KEEP=1 keeps the temp dir
@@ -93,6 +94,12 @@ remove_all() {
   [ "$HAVE_DOCKER" == 0 ] || docker_ rmi -f "$IMAGE" >/dev/null 2>&1 || true
   rm -rf "$TMP/tar-floor"
   sync
+  # ext4 will not hand out an inode freed in the last 30 s (the dirty expire
+  # time) and checks every such inode it passes: right after thousands of
+  # deletes, each file creation costs ~0.5 ms of kernel CPU, for whichever
+  # tool comes next. Waiting out that window measures the pulls, not the
+  # previous removal. (SETTLE=0 to skip.)
+  sleep "${SETTLE:-31}"
 }
 pull_with() {
   case $1 in
