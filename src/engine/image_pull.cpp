@@ -120,7 +120,9 @@ Result<PullResult> LocalImageService::pull(std::string_view text, const PullOpti
   }
 
   std::vector<Status> results(inputs.size());
-  std::vector<bool> downloaded(inputs.size(), false);
+  // char, not bool: workers write their own element concurrently, and
+  // vector<bool> packs elements into shared words.
+  std::vector<char> downloaded(inputs.size(), 0);
   Slots slots(kParallelLayers);
   std::vector<std::jthread> workers;
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -177,7 +179,7 @@ Result<PullResult> LocalImageService::pull(std::string_view text, const PullOpti
   PullResult result;
   result.reference = ref.str();
   result.manifest_digest = repo_digest;
-  result.up_to_date = std::none_of(downloaded.begin(), downloaded.end(), [](bool b) { return b; }) && previous &&
+  result.up_to_date = std::none_of(downloaded.begin(), downloaded.end(), [](char b) { return b != 0; }) && previous &&
                       *previous && **previous == record.id;
   BERTH_ASSIGN(auto stored, metadata_.get_image(record.id));
   if (stored) result.image = summarize(*stored);
