@@ -15,23 +15,6 @@
 namespace berth {
 namespace {
 
-// Copies a staged file into the content store under its known digest.
-Status store_staged_blob(ContentStore& content, int dir_fd, const char* name, const Digest& digest, uint64_t size) {
-  BERTH_ASSIGN(auto ingest, content.begin_ingest(digest, size));
-  if (!ingest) return {};
-  UniqueFd fd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC));
-  if (!fd) return fail_errno(errno, "open staged {}", name);
-  std::vector<std::byte> buffer(1 << 20);
-  while (true) {
-    ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
-    if (n < 0) return fail_errno(errno, "read staged {}", name);
-    if (n == 0) break;
-    BERTH_TRY(ingest->write(std::span(buffer.data(), static_cast<size_t>(n))));
-  }
-  BERTH_TRY(ingest->commit());
-  return {};
-}
-
 Result<UniqueFd> create_staged(int dir_fd, const char* name) {
   UniqueFd fd(::openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!fd) return fail_errno(errno, "create staged {}", name);
@@ -80,7 +63,11 @@ Result<Digest> LocalImageService::import(int input_fd, const ImportOptions& opti
   gzip_fd.reset();
 
   BERTH_ASSIGN(auto guard, store::pull_guard(paths_));
-  BERTH_TRY(store_staged_blob(content_, staging.fd(), "layer.tar.gz", blob_digest, gzip_size));
+  {
+    UniqueFd staged(::openat(staging.fd(), "layer.tar.gz", O_RDONLY | O_CLOEXEC));
+    if (!staged) return fail_errno(errno, "import: reopen staged blob");
+    BERTH_TRY(ingest_staged_file(content_, staged.get(), blob_digest));
+  }
   Digest chain = chain_id(std::nullopt, diff_id);
   LayerInput input_layer{.diff_id = diff_id,
                          .blob_digest = blob_digest,

@@ -48,25 +48,6 @@ Result<Digest> hash_staged(int fd) {
   return hasher.finish();
 }
 
-// Copies a staged file into the content store; the store verifies the digest.
-Result<uint64_t> ingest_staged(ContentStore& content, int fd, const Digest& digest) {
-  struct stat st {};
-  if (fstat(fd, &st) != 0) return fail_errno(errno, "stat staged blob");
-  BERTH_ASSIGN(auto ingest, content.begin_ingest(digest, static_cast<uint64_t>(st.st_size)));
-  if (!ingest) return static_cast<uint64_t>(st.st_size);
-  if (::lseek(fd, 0, SEEK_SET) < 0) return fail_errno(errno, "seek");
-  std::vector<std::byte> buffer(1 << 20);
-  while (true) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0) return fail_errno(errno, "read staged blob");
-    if (n == 0) break;
-    BERTH_TRY(ingest->write(std::span(buffer.data(), static_cast<size_t>(n))));
-  }
-  BERTH_TRY(ingest->commit());
-  if (::lseek(fd, 0, SEEK_SET) < 0) return fail_errno(errno, "seek");
-  return static_cast<uint64_t>(st.st_size);
-}
-
 std::string layer_media_type_for(Compression compression) {
   switch (compression) {
     case Compression::gzip: return std::string(media_type::docker_layer_gzip);
@@ -110,7 +91,7 @@ static Result<Digest> load_candidate(LocalImageService& service, LoadCandidate& 
       BERTH_ASSIGN(descriptor.digest, hash_staged(fd));
       descriptor.media_type = layer_media_type_for(compression);
     }
-    BERTH_ASSIGN(uint64_t blob_size, ingest_staged(service.content(), fd, descriptor.digest));
+    BERTH_ASSIGN(uint64_t blob_size, ingest_staged_file(service.content(), fd, descriptor.digest));
     descriptor.size = static_cast<int64_t>(blob_size);
     BERTH_ASSIGN(auto compression, layer_compression(descriptor.media_type));
     Digest chain = chain_id(parent, config->diff_ids[i]);

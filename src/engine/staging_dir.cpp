@@ -6,6 +6,11 @@
 #include "base/file_io.h"
 #include "store/remove_tree.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <vector>
+
 namespace berth {
 
 Result<StagingDir> StagingDir::create(const std::filesystem::path& parent, std::string_view purpose) {
@@ -26,6 +31,25 @@ StagingDir::~StagingDir() {
   fd_.reset();
   UniqueFd parent(::open(path_.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (parent) (void)store::remove_tree(parent.get(), path_.filename().string());
+}
+
+// Copies a staged file into the content store; the store verifies the digest.
+Result<uint64_t> ingest_staged_file(store::ContentStore& content, int fd, const Digest& digest) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return fail_errno(errno, "stat staged blob");
+  BERTH_ASSIGN(auto ingest, content.begin_ingest(digest, static_cast<uint64_t>(st.st_size)));
+  if (!ingest) return static_cast<uint64_t>(st.st_size);
+  if (::lseek(fd, 0, SEEK_SET) < 0) return fail_errno(errno, "seek");
+  std::vector<std::byte> buffer(1 << 20);
+  while (true) {
+    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0) return fail_errno(errno, "read staged blob");
+    if (n == 0) break;
+    BERTH_TRY(ingest->write(std::span(buffer.data(), static_cast<size_t>(n))));
+  }
+  BERTH_TRY(ingest->commit());
+  if (::lseek(fd, 0, SEEK_SET) < 0) return fail_errno(errno, "seek");
+  return static_cast<uint64_t>(st.st_size);
 }
 
 }  // namespace berth

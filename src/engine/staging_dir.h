@@ -7,7 +7,9 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "base/digest.h"
 #include "base/unique_fd.h"
+#include "store/content_store.h"
 
 namespace berth {
 
@@ -26,5 +28,10 @@ class StagingDir {
   std::filesystem::path path_;
   UniqueFd fd_;
 };
+
+// Copies a staged file (read from its start) into the content store under
+// `digest`, which the store verifies; returns the file's size. The fd is left
+// at offset 0 for the caller's next read.
+Result<uint64_t> ingest_staged_file(store::ContentStore& content, int fd, const Digest& digest);
 
 }  // namespace berth
