@@ -136,6 +136,7 @@ Result<std::optional<LayerEntry>> to_layer_entry(archive_entry* entry, std::stri
   using Type = LayerEntry::Type;
   BERTH_ASSIGN(std::string path, clean_entry_name(raw_name));
   LayerEntry result;
+  result.tar_name = std::string(raw_name);
   std::string_view parent = parent_path(path);
   Whiteout whiteout = classify_whiteout(base_name(path));
   // Under a whiteout name nothing means anything to overlayfs: this is where
@@ -221,8 +222,7 @@ Result<ExtractResult> extract_layer(ByteSource& tar_stream, int layer_dir_fd, co
     if (!layer_entry) return with_context(std::move(layer_entry), entry_context());
     if (!*layer_entry) continue;
     ArchiveFileData data(tar.get(), input);
-    auto written = writer.write(**layer_entry, data);
-    if (!written) return with_context(std::move(written), entry_context());
+    BERTH_TRY(writer.write(**layer_entry, data));  // its errors name the entry
   }
   // libarchive stops at the end-of-archive blocks; whatever follows (the
   // rest of the zero padding, a record's tail) is still part of the blob the

@@ -28,6 +28,11 @@
 //   Symlinks and device nodes get no xattrs (Linux has no fd-relative,
 //   no-follow setxattr before 6.13). Skipped or refused xattrs are counted.
 // - Directory times are set at the end, after their contents were written.
+// - Regular files are written by worker threads while the tar stream is
+//   read on (ExtractOptions::file_workers). An entry that depends on a file
+//   still queued (same path, a path under it or above it, a hard link to it)
+//   waits for the queue to empty first, so the result is the same as writing
+//   one entry after the other.
 // - Nothing is fsynced: the caller syncs the filesystem once.
 // The caller extracts into a fresh temporary directory and renames it when
 // done, so a failure may leave a partly written directory behind.
@@ -44,6 +49,9 @@ namespace berth {
 struct ExtractOptions {
   // Give entries the uid/gid of the tar header (else they belong to us).
   bool preserve_ownership = true;
+  // Threads that write regular files: -1 is one per core (at most 4), 0
+  // writes everything on the calling thread.
+  int file_workers = -1;
 };
 
 struct ExtractResult {

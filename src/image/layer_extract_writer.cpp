@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "base/path_in_root.h"
 #include "image/layer_extract_names.h"
@@ -43,20 +44,131 @@ Status create_replacing(int dir_fd, const std::string& name, std::string_view wh
   return {};
 }
 
+// Larger files are written on the reading thread: their data would have to
+// be held in memory, and one large write gains nothing from a worker.
+constexpr uint64_t kLargestQueuedFile = 4 << 20;
+constexpr size_t kMaxQueuedBytes = 64 << 20;
+
+unsigned worker_count(int requested) {
+  if (requested >= 0) return static_cast<unsigned>(requested);
+  return std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+}
+
+std::string entry_context(const LayerEntry& entry) {
+  return fmt::format("layer entry {}", quote_entry_name(entry.tar_name.empty() ? entry.path : entry.tar_name));
+}
+
+// A regular file's data read ahead of writing it, replayed to write_regular.
+class BufferedFileData final : public FileData {
+ public:
+  Status read_all(FileData& source, uint64_t size_hint) {
+    bytes_.reserve(size_hint);
+    for (;;) {
+      BERTH_ASSIGN(auto block, source.next());
+      if (!block) return {};
+      blocks_.push_back({block->offset, bytes_.size(), block->bytes.size()});
+      bytes_.insert(bytes_.end(), block->bytes.begin(), block->bytes.end());
+    }
+  }
+  size_t size() const { return bytes_.size(); }
+  Result<std::optional<FileDataBlock>> next() override {
+    if (next_ == blocks_.size()) return std::nullopt;
+    const Block& block = blocks_[next_++];
+    return FileDataBlock{std::span(bytes_).subspan(block.start, block.length), block.offset};
+  }
+
+ private:
+  struct Block {
+    uint64_t offset;
+    size_t start, length;
+  };
+  std::vector<std::byte> bytes_;
+  std::vector<Block> blocks_;
+  size_t next_ = 0;
+};
+
 }  // namespace
 
+LayerWriter::LayerWriter(int root_fd, const ExtractOptions& options) : root_fd_(root_fd), options_(options) {
+  if (unsigned workers = worker_count(options.file_workers); workers > 0)
+    pool_ = std::make_unique<WritePool>(workers, kMaxQueuedBytes);
+}
+
 Result<int> LayerWriter::parent_directory(std::string_view parent) {
-  if (cached_parent_ && *cached_parent_ == parent) return cached_parent_fd_.get();
+  if (cached_parent_ && *cached_parent_ == parent) return cached_parent_fd_->get();
   auto fd = open_in_root(root_fd_, parent, O_PATH | O_DIRECTORY);
   // Tarballs may omit parent directories: make them as Docker does (0755).
   if (!fd && fd.error().errno_value == ENOENT) fd = make_directories_in_root(root_fd_, parent, 0755);
   if (!fd) return std::unexpected(std::move(fd.error()));
-  cached_parent_fd_ = std::move(*fd);
+  cached_parent_fd_ = std::make_shared<UniqueFd>(std::move(*fd));
   cached_parent_ = std::string(parent);
-  return cached_parent_fd_.get();
+  return cached_parent_fd_->get();
+}
+
+bool LayerWriter::path_is_pending(std::string_view path) const {
+  // The path itself, or a queued file where the path expects a directory.
+  for (std::string_view at = path; !at.empty(); at = parent_path(at))
+    if (pending_.contains(at)) return true;
+  return false;
+}
+
+bool LayerWriter::resolves_through_symlink(std::string_view path) const {
+  for (std::string_view at = path; !at.empty(); at = parent_path(at))
+    if (maybe_symlinks_.contains(at)) return true;
+  return false;
+}
+
+bool LayerWriter::depends_on_pending(const LayerEntry& entry) const {
+  if (pending_.empty()) return false;
+  if (path_is_pending(entry.path)) return true;
+  // A symlink on the way may lead anywhere in the layer, a queued file
+  // included: only the lexical checks below are exact without one.
+  if (resolves_through_symlink(entry.type == LayerEntry::Type::opaque ? entry.path : parent_path(entry.path)))
+    return true;
+  if (entry.type == LayerEntry::Type::hardlink && resolves_through_symlink(parent_path(entry.link_target))) return true;
+  // A queued file below the path: replacing the path removes its directory.
+  std::string below = entry.path.empty() ? std::string() : entry.path + "/";
+  auto after = pending_.lower_bound(below);
+  if (after != pending_.end() && after->starts_with(below)) return true;
+  return entry.type == LayerEntry::Type::hardlink && path_is_pending(entry.link_target);
+}
+
+Status LayerWriter::wait_for_pending() {
+  pending_.clear();
+  return pool_->drain();  // a queued file's error names that file
 }
 
 Status LayerWriter::write(const LayerEntry& entry, FileData& data) {
+  if (pool_ && depends_on_pending(entry)) BERTH_TRY(wait_for_pending());
+  // A hard link may be one to a symlink.
+  if (pool_ && (entry.type == LayerEntry::Type::symlink || entry.type == LayerEntry::Type::hardlink))
+    maybe_symlinks_.emplace(entry.path);
+  if (pool_ && entry.type == LayerEntry::Type::regular && entry.size <= kLargestQueuedFile && !entry.path.empty())
+    return queue_regular(entry, data);
+  auto status = write_entry(entry, data);
+  if (!status) return with_context(std::move(status), entry_context(entry));
+  return {};
+}
+
+Status LayerWriter::queue_regular(const LayerEntry& entry, FileData& data) {
+  if (auto parent = parent_directory(parent_path(entry.path)); !parent)
+    return with_context(std::move(parent), entry_context(entry));
+  auto buffered = std::make_shared<BufferedFileData>();
+  if (auto read = buffered->read_all(data, entry.size); !read)
+    return with_context(std::move(read), entry_context(entry));
+  size_t bytes = buffered->size() + sizeof(LayerEntry);
+  // The job holds the parent's fd: the cache slot moves on to other directories.
+  auto job = [this, entry, buffered, parent = cached_parent_fd_]() -> Status {
+    auto status = write_regular(entry, parent->get(), std::string(base_name(entry.path)), *buffered);
+    if (!status) return with_context(std::move(status), entry_context(entry));
+    return {};
+  };
+  pending_.emplace(entry.path);
+  // A failed submit returns an earlier queued file's error, which names that file.
+  return pool_->submit(std::move(job), bytes);
+}
+
+Status LayerWriter::write_entry(const LayerEntry& entry, FileData& data) {
   using Type = LayerEntry::Type;
   if (entry.type == Type::opaque) return write_opaque(entry);
   if (entry.path.empty()) {
@@ -195,6 +307,7 @@ Status LayerWriter::write_opaque(const LayerEntry& entry) {
 }
 
 Status LayerWriter::finish() {
+  if (pool_) BERTH_TRY(wait_for_pending());
   for (const auto& directory : directory_times_) {
     auto fd = open_in_root(root_fd_, directory.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
     if (!fd) {

@@ -5,8 +5,11 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <utility>
@@ -15,6 +18,7 @@
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "image/layer_extract.h"
+#include "image/write_pool.h"
 
 namespace berth {
 
@@ -24,6 +28,7 @@ struct LayerEntry {
   // Cleaned, relative to the layer root ("" is the root). For a whiteout the
   // path of the name it deletes; for an opaque marker its directory.
   std::string path;
+  std::string tar_name;     // the name as the archive wrote it, for messages
   std::string link_target;  // symlink: verbatim; hard link: cleaned path in the layer
   mode_t mode = 0;          // permission bits with setuid/setgid/sticky
   uid_t uid = 0;
@@ -49,16 +54,27 @@ class FileData {
 
 class LayerWriter {
  public:
-  LayerWriter(int root_fd, const ExtractOptions& options) : root_fd_(root_fd), options_(options) {}
+  LayerWriter(int root_fd, const ExtractOptions& options);
 
-  // `data` is read for regular files only.
+  // `data` is read for regular files only (before write returns, even when
+  // the file itself is written later by a worker). Errors name the entry.
   Status write(const LayerEntry& entry, FileData& data);
-  // Sets the deferred directory times; call once after the last entry.
+  // Waits for the queued files, then sets the deferred directory times;
+  // call once after the last entry.
   Status finish();
 
   uint64_t xattrs_skipped() const { return xattrs_skipped_; }
 
  private:
+  Status write_entry(const LayerEntry& entry, FileData& data);
+  // Reads a regular file's data and queues the file for a worker.
+  Status queue_regular(const LayerEntry& entry, FileData& data);
+  // Whether `entry` touches a path a queued file may still be writing.
+  bool depends_on_pending(const LayerEntry& entry) const;
+  bool path_is_pending(std::string_view path) const;
+  bool resolves_through_symlink(std::string_view path) const;
+  Status wait_for_pending();
+
   Result<int> parent_directory(std::string_view parent);
   Status write_regular(const LayerEntry& entry, int dir_fd, const std::string& name, FileData& data);
   Status write_directory(const LayerEntry& entry, int dir_fd, const std::string& name);
@@ -85,14 +101,22 @@ class LayerWriter {
   // never stale: entries only create or remove children of the current
   // parent, which cannot change what the parent's own path resolves to; an
   // entry that touches the parent itself has another parent and refills it.
+  // Shared with the queued files of that directory, which outlive the cache slot.
   std::optional<std::string> cached_parent_;
-  UniqueFd cached_parent_fd_;
+  std::shared_ptr<UniqueFd> cached_parent_fd_;
   struct DirectoryTimes {
     std::string path;
     timespec atime, mtime;
   };
   std::vector<DirectoryTimes> directory_times_;
-  uint64_t xattrs_skipped_ = 0;
+  std::atomic<uint64_t> xattrs_skipped_ = 0;  // workers count too
+  std::unique_ptr<WritePool> pool_;
+  // Paths of the files queued since the pool was last drained.
+  std::set<std::string, std::less<>> pending_;
+  // Paths where this layer made a symlink (or a hard link, which may be one
+  // to a symlink); resolving through them is not lexical. The layer
+  // directory starts empty, so nothing else in it is a symlink.
+  std::set<std::string, std::less<>> maybe_symlinks_;
 };
 
 // Removes `name` in dir_fd whatever it is, a directory with its contents;
