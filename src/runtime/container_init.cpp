@@ -75,6 +75,10 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
   rootfs_options.in_user_namespace = plan.new_user_namespace || spec.linux.find_namespace(oci::NamespaceType::user);
   rootfs_options.new_cgroup_namespace = spec.linux.find_namespace(oci::NamespaceType::cgroup) != nullptr;
   bool own_mount_namespace = spec.linux.find_namespace(oci::NamespaceType::mount) != nullptr;
+  if (auto overlay = spec.annotations.find(std::string(kOverlayRootfsAnnotation)); overlay != spec.annotations.end()) {
+    if (!own_mount_namespace) return fail("annotation {}: needs a mount namespace", kOverlayRootfsAnnotation);
+    rootfs_options.overlay = overlay->second;
+  }
   if (own_mount_namespace) BERTH_TRY(prepare_rootfs(spec, rootfs_options));
 
   UniqueFd own_fd_dir(::open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC));

@@ -99,8 +99,14 @@ Status prepare_rootfs(const oci::Spec& spec, const RootfsOptions& options) {
       return fail_errno(errno, "make the mount holding {} private", parent);
   }
   // The root must be a mount point for pivot_root, and a mount of our own.
-  if (::mount(options.rootfs.c_str(), options.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+  if (!options.overlay.empty()) {
+    if (options.overlay.size() >= 4096)  // mount(2) takes one page of options
+      return fail("overlay rootfs: {} bytes of mount options, more than the kernel's 4095", options.overlay.size());
+    if (::mount("overlay", options.rootfs.c_str(), "overlay", 0, options.overlay.c_str()) != 0)
+      return fail_errno(errno, "mount the overlay rootfs on {}", options.rootfs);
+  } else if (::mount(options.rootfs.c_str(), options.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
     return fail_errno(errno, "bind the rootfs {} onto itself", options.rootfs);
+  }
   UniqueFd root_fd(::open(options.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd) return fail_errno(errno, "open rootfs {}", options.rootfs);
 

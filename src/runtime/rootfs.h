@@ -16,7 +16,16 @@ struct RootfsOptions {
   bool in_user_namespace = false;  // then devices are bind-mounted, not mknod'ed
   bool new_cgroup_namespace = false;
   std::string bundle;  // relative bind-mount sources resolve against it (empty: the current directory)
+  // overlayfs mount data ("lowerdir=…,upperdir=…,workdir=…") from the
+  // annotation kOverlayRootfsAnnotation: the rootfs is this overlay, mounted
+  // inside the container's mount namespace, so it goes away with the
+  // container whatever happens to the engine. Empty: bind the rootfs.
+  std::string overlay;
 };
+
+// Berth's engine gives containers their image layers this way; any runtime
+// user may. Needs the container's own mount namespace.
+inline constexpr std::string_view kOverlayRootfsAnnotation = "org.berth.rootfs.overlay";
 
 // Stage 1, before the createContainer hooks: make "/" private (or the spec's
 // rootfsPropagation), bind the rootfs onto itself, perform spec.mounts in

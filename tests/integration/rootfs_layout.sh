@@ -54,4 +54,23 @@ expect_not_contains "$out" "$TEST_DIR" "no host path of the bundle is visible in
 # The runtime never mounts in the host's namespace.
 expect_eq "$(grep -c "$TEST_DIR" /proc/self/mountinfo || true)" "0" "nothing of the container is mounted on the host"
 
+# ---- org.berth.rootfs.overlay: the rootfs is an overlay mounted inside the container ----
+ov="$TEST_DIR/overlay"
+make_bundle "$ov" sh -c 'echo new >/made-here; rm /etc/lower-file; cat /proc/self/mountinfo | grep " / / "; ls /etc'
+mkdir -p "$ov/upper" "$ov/work"
+echo from-lower >"$ov/rootfs/etc/lower-file"
+mv "$ov/rootfs" "$ov/lower" && mkdir "$ov/rootfs"
+edit_config "$ov" ".root.readonly = false | .annotations[\"org.berth.rootfs.overlay\"] = \"lowerdir=$ov/lower,upperdir=$ov/upper,workdir=$ov/work\""
+expect_status 0 "run a container whose rootfs is an overlay" -- rt run -b "$ov" overlay
+expect_contains "$(last_out)" " / / rw" "the container's root is the overlay mount"
+expect_contains "$(last_out)" "overlay" "mounted as overlayfs"
+expect_eq "$(cat "$ov/upper/made-here")" "new" "writes land in the upper dir"
+expect_eq "$(cat "$ov/lower/etc/lower-file")" "from-lower" "the lower dir is unchanged"
+expect_eq "$(stat -c %F "$ov/upper/etc/lower-file")" "character special file" "a deletion is a whiteout in the upper dir"
+expect_eq "$(ls -A "$ov/rootfs" | wc -l)" "0" "nothing is mounted on the rootfs dir on the host"
+expect_eq "$(grep -c "$ov" /proc/self/mountinfo || true)" "0" "no overlay mount is left on the host"
+edit_config "$ov" ".annotations[\"org.berth.rootfs.overlay\"] = \"lowerdir=$ov/missing,upperdir=$ov/upper,workdir=$ov/work\""
+expect_status 1 "a bad overlay fails the create" -- rt run -b "$ov" overlay-bad
+expect_contains "$(last_err)" "mount the overlay rootfs" "the error names the overlay mount"
+
 finish
