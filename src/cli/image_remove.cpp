@@ -18,17 +18,6 @@ constexpr std::string_view all_images_warning =
 
 bool is_not_found(const Error& error) { return error.message.find("No such image") != std::string::npos; }
 
-// docker's prompt: the question on stdout, "y" or "yes" (any case) agrees.
-bool confirm(CommandEnv& env, std::string_view question) {
-  env.out(fmt::format("{} [y/N] ", question));
-  auto answer = read_line(env.io().in);
-  if (!answer) return false;
-  std::string lower;
-  for (char c : *answer)
-    if (c != ' ' && c != '\t') lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "y" || lower == "yes";
-}
-
 }  // namespace
 
 int command_rmi(Invocation& invocation) {

@@ -1,5 +1,6 @@
 #include "cli/terminal.h"
 
+#include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -61,6 +62,16 @@ std::string read_all(std::FILE* in) {
   size_t n;
   while ((n = std::fread(buffer, 1, sizeof buffer, in)) > 0) text.append(buffer, n);
   return text;
+}
+
+bool confirm(CommandEnv& env, std::string_view question) {
+  env.out(fmt::format("{} [y/N] ", question));
+  auto answer = read_line(env.io().in);
+  if (!answer) return false;
+  std::string lower;
+  for (char c : *answer)
+    if (c != ' ' && c != '\t') lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "y" || lower == "yes";
 }
 
 }  // namespace berth::cli

@@ -24,4 +24,7 @@ std::optional<std::string> read_line_without_echo(std::FILE* in);
 // Everything up to end of input.
 std::string read_all(std::FILE* in);
 
+// docker's prompt: the question and " [y/N] " on stdout; "y" or "yes" (any case) agrees.
+bool confirm(CommandEnv& env, std::string_view question);
+
 }  // namespace berth::cli

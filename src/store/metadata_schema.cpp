@@ -70,6 +70,43 @@ CREATE TABLE image_blobs (
 ) WITHOUT ROWID;
 CREATE INDEX image_blobs_blob ON image_blobs(blob_digest);
 )sql",
+    // 1 -> 2: local volumes and the containers that use them. Labels and
+    // driver options are JSON objects of strings. volume_refs names
+    // containers by id only (no foreign key: the container tables come in a
+    // later migration); a referenced volume's row cannot be deleted.
+    R"sql(
+CREATE TABLE volumes (
+  name         TEXT PRIMARY KEY,
+  driver       TEXT NOT NULL,
+  created_unix INTEGER NOT NULL,
+  labels_json  TEXT NOT NULL DEFAULT '{}',
+  options_json TEXT NOT NULL DEFAULT '{}',
+  anonymous    INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE volume_refs (
+  volume       TEXT NOT NULL REFERENCES volumes(name),
+  container_id TEXT NOT NULL,
+  PRIMARY KEY (volume, container_id)
+) WITHOUT ROWID;
+CREATE INDEX volume_refs_container ON volume_refs(container_id);
+)sql",
+    // 2 -> 3: containers. Config, HostConfig and State are Docker's JSON
+    // documents as the engine writes them; the columns are what is looked
+    // up or must stay unique.
+    R"sql(
+CREATE TABLE containers (
+  id                TEXT PRIMARY KEY,
+  name              TEXT NOT NULL UNIQUE,
+  image_id          TEXT NOT NULL,
+  image_name        TEXT NOT NULL,
+  created_unix_nano INTEGER NOT NULL,
+  config_json       TEXT NOT NULL,
+  host_config_json  TEXT NOT NULL,
+  state_json        TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX containers_image ON containers(image_id);
+)sql",
 };
 
 Result<int> current_version(sqlite::Database& database) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,30 @@ struct ImageRecord {
   std::vector<std::string> tags;          // "docker.io/library/busybox:latest"
   std::vector<std::string> repo_digests;  // "docker.io/library/busybox@sha256:…"
   std::optional<Digest> parent;           // locally built images; may be unset
+};
+
+// A local volume (see src/volume/). Labels and options are kept as given.
+struct VolumeRecord {
+  std::string name;
+  std::string driver = "local";
+  int64_t created_unix = 0;  // 0 on put_volume: now
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> options;  // driver options (-o)
+  bool anonymous = false;
+  int64_t references = 0;  // containers using it; filled in when read
+};
+
+// A container as the engine keeps it (see src/engine/container_record.h
+// for what the JSON documents hold).
+struct ContainerRow {
+  std::string id;    // 64 hex digits
+  std::string name;  // without Docker's leading "/"
+  Digest image_id;
+  std::string image_name;  // as given to create ("busybox")
+  int64_t created_unix_nano = 0;
+  std::string config_json;       // Docker's Config, merged with the image's
+  std::string host_config_json;  // Docker's HostConfig
+  std::string state_json;        // the engine's state document
 };
 
 class MetadataStore {
@@ -106,6 +131,37 @@ class MetadataStore {
   // Blobs an image keeps alive: its image_blobs and its layers' compressed blobs.
   Result<std::vector<Digest>> referenced_blobs();
   Result<bool> blob_referenced(const Digest& blob);
+
+  // ---- volumes (metadata_volumes.cpp) ----
+  // Records the volume unless one of that name exists; returns whether it
+  // was recorded. The caller makes its directory first.
+  Result<bool> put_volume(const VolumeRecord& volume);
+  Result<std::optional<VolumeRecord>> get_volume(std::string_view name);
+  Result<std::vector<VolumeRecord>> list_volumes();  // by name
+  // Deletes the row; false when there was none. Refused while containers use
+  // it, in Docker's words: "remove NAME: volume is in use - [ID1, ID2]".
+  Result<bool> remove_volume_record(std::string_view name);
+  // Idempotent. "get NAME: no such volume" when the volume is not recorded.
+  Status add_volume_reference(std::string_view volume, std::string_view container_id);
+  Result<std::vector<std::string>> volume_references(std::string_view volume);  // container ids, sorted
+  // Drops every reference the container holds; returns the volumes it used
+  // that no container uses any more.
+  Result<std::vector<std::string>> remove_volume_references(std::string_view container_id);
+
+  // ---- containers (metadata_containers.cpp) ----
+  // Fails, changing nothing, when the name is taken: the error's
+  // errno_value is EEXIST and its message Docker's conflict wording.
+  Status put_container(const ContainerRow& container);
+  Status update_container_state(std::string_view id, std::string_view state_json);
+  Status update_container_config(std::string_view id, std::string_view config_json, std::string_view host_config_json);
+  Status rename_container(std::string_view id, std::string_view new_name);  // EEXIST as put_container
+  Result<std::optional<ContainerRow>> get_container(std::string_view id);
+  // Docker's order: full id, then exact name (with or without "/"), then a
+  // unique id prefix; several containers under a prefix is an error.
+  Result<std::optional<ContainerRow>> find_container(std::string_view name_or_id);
+  Result<std::vector<ContainerRow>> list_containers();  // newest first
+  Result<bool> remove_container_row(std::string_view id);
+  Result<std::vector<std::string>> containers_using_image(const Digest& image);  // ids
 
  private:
   explicit MetadataStore(sqlite::Database database) : database_(std::move(database)) {}

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "store/layer_store.h"
+#include "store/metadata_schema.h"
 #include "store_test_support.h"
 
 namespace berth::store {
@@ -77,7 +78,7 @@ class MetadataStoreTest : public testing::StoreTest {
 };
 
 TEST_F(MetadataStoreTest, OpenCreatesAVersionedSchemaInWalMode) {
-  EXPECT_EQ(query_raw("SELECT version FROM schema_version"), "1");
+  EXPECT_EQ(query_raw("SELECT version FROM schema_version"), std::to_string(kSchemaVersion));
   EXPECT_EQ(query_raw("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(query_raw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                       "('layers','images','image_layers','tags','repo_digests','image_blobs')"),
