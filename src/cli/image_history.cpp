@@ -53,7 +53,8 @@ int command_history(Invocation& invocation) {
                   "'table TEMPLATE':   Print output in table format using the given Go template\n"
                   "'json':             Print in JSON format\n"
                   "'TEMPLATE':         Print output using the given Go template.\n"
-                  "Templates support {{.Field}} and {{json .Field}} for now")
+                  "Refer to https://docs.docker.com/go/formatting/ for more information about formatting output "
+                  "with templates")
       ->type_name("string");
   flags.add_flag("-H,--human", human, "Print sizes and dates in human readable format (default true)");
   flags.add_flag("--no-trunc", no_trunc, "Don't truncate output");

@@ -35,7 +35,8 @@ constexpr std::string_view format_help =
     "'table TEMPLATE':   Print output in table format using the given Go template\n"
     "'json':             Print in JSON format\n"
     "'TEMPLATE':         Print output using the given Go template.\n"
-    "Templates support {{.Field}} and {{json .Field}} for now";
+    "Refer to https://docs.docker.com/go/formatting/ for more information about formatting output with "
+    "templates";
 
 }  // namespace
 

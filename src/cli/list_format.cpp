@@ -1,8 +1,8 @@
 #include "cli/list_format.h"
 
 #include "cli/go_json.h"
+#include "cli/go_template.h"
 #include "cli/table_writer.h"
-#include "cli/template_path.h"
 
 namespace berth::cli {
 
@@ -70,20 +70,22 @@ Result<std::string> render_list(std::string_view format, const ListFormat& list,
   }
   BERTH_ASSIGN(Template row_template, parse_template(resolved.template_text));
   const TemplateOptions options{.strict_fields = true, .escape_html_in_root_json = true};
+  // Every row first: a failing row means no output at all, as docker buffers before printing.
+  std::vector<std::string> lines;
+  for (const auto& row : rows) {
+    auto line = row_template.execute(row, options);
+    if (!line) return fail("template parsing error: {}", line.error().message);
+    lines.push_back(std::move(*line));
+  }
   if (!resolved.table) {
-    for (const auto& row : rows) {
-      BERTH_ASSIGN(std::string line, row_template.execute(row, options));
-      out += line + "\n";
-    }
+    for (const auto& line : lines) out += line + "\n";
     return out;
   }
+  // The header is the same template over the field -> header map, with docker's
+  // header functions; docker ignores a failure there and keeps what was written.
   TableWriter table;
-  auto header = row_template.execute(*list.headers, TemplateOptions{});
-  table.add_line(header ? *header : "");
-  for (const auto& row : rows) {
-    BERTH_ASSIGN(std::string line, row_template.execute(row, options));
-    table.add_line(line);
-  }
+  table.add_line(row_template.execute_ignoring_errors(*list.headers, TemplateOptions{.header_functions = true}));
+  for (const auto& line : lines) table.add_line(line);
   return table.str();
 }
 

@@ -65,7 +65,8 @@ int command_system_df(Invocation& invocation) {
                   "'table TEMPLATE':   Print output in table format using the given Go template\n"
                   "'json':             Print in JSON format\n"
                   "'TEMPLATE':         Print output using the given Go template.\n"
-                  "Templates support {{.Field}} and {{json .Field}} for now")
+                  "Refer to https://docs.docker.com/go/formatting/ for more information about formatting output "
+                  "with templates")
       ->type_name("string");
   flags.add_flag("-v,--verbose", verbose, "Show detailed information on space usage");
   if (auto status = invocation.parse(no_args)) return *status;

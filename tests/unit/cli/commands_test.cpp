@@ -275,6 +275,8 @@ TEST(Inspect, ArrayTemplatesAndMissingImages) {
   EXPECT_EQ(run.out, "[]\n");
   EXPECT_EQ(run.err, "Error: No such image: nope\n");
   run = berth(fake, {"image", "inspect", "-f", "{{upper .Os}}", "busybox"});
+  EXPECT_EQ(run.out, "LINUX\n");
+  run = berth(fake, {"image", "inspect", "-f", "{{nosuchfunction .Os}}", "busybox"});
   EXPECT_EQ(run.status, 64);
   EXPECT_TRUE(run.err.starts_with("template parsing error: ")) << run.err;
 }
