@@ -1,0 +1,43 @@
+// shim.conf: the key=value file the engine writes into the run dir before it
+// execs berth-shim. Unknown keys are ignored (the engine may add keys); a line
+// without '=' or a value that does not parse is an error naming the line.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace berth::shim {
+
+enum class LogDriver { json_file, none };
+enum class RestartPolicy { no, always, on_failure, unless_stopped };
+
+struct ShimConfig {
+  std::string id;
+  pid_t pid = 0;  // the container's init, a child of the shim
+  bool terminal = false;
+  bool stdin_open = false;
+  bool stdin_once = false;
+  LogDriver log_driver = LogDriver::json_file;
+  std::string log_path;
+  uint64_t log_max_size = 0;  // 0 = unlimited
+  uint32_t log_max_file = 1;
+  RestartPolicy restart = RestartPolicy::no;
+  uint32_t restart_max = 0;  // 0 = unlimited
+  uint32_t restart_count = 0;
+  uint64_t restart_delay_ms = 100;
+  uint64_t health_interval_ms = 0;  // 0 = no healthcheck
+  uint64_t health_start_ms = 0;     // defaults to health_interval_ms
+  std::string berth;                // the berth binary, for restart and health acts
+  std::vector<std::string> berth_args;
+  std::string oom_events;  // optional cgroup file telling OOM kills
+};
+
+Result<ShimConfig> parse_shim_config(std::string_view text);
+
+}  // namespace berth::shim

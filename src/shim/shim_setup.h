@@ -1,0 +1,35 @@
+// What berth-shim does before its event loop: signal dispositions, taking
+// over the fds the engine handed it at fixed numbers, and the ready report.
+#pragma once
+
+#include "base/result.h"
+#include "base/unique_fd.h"
+#include "shim/shim_config.h"
+
+namespace berth::shim {
+
+inline constexpr int ready_fd_number = 3;
+inline constexpr int stdin_fd_number = 4;
+inline constexpr int stdout_fd_number = 5;  // the pty master with terminal=1
+inline constexpr int stderr_fd_number = 6;
+
+// Ignores SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGTTIN and SIGTTOU, blocks
+// SIGCHLD and returns a signalfd for it.
+Result<UniqueFd> setup_signals();
+
+struct InheritedFds {
+  UniqueFd stdin_pipe;   // write end, stdin=1 without terminal
+  UniqueFd stdout_pipe;  // read end, without terminal
+  UniqueFd stderr_pipe;  // read end, without terminal
+  UniqueFd pty_master;   // with terminal
+};
+
+// Takes fds 4..6 as the config says they are used: close-on-exec and
+// non-blocking. A missing fd the config needs is an error.
+Result<InheritedFds> take_inherited_fds(const ShimConfig& config);
+
+// Writes "ok\n" or "error: <message>\n" to the ready fd (if the engine gave
+// one) and closes it.
+void report_ready(UniqueFd ready_fd, const Status& status);
+
+}  // namespace berth::shim
