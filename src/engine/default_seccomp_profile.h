@@ -1,0 +1,20 @@
+// Docker's default seccomp profile, for containers started without
+// `--security-opt seccomp=...`.
+#pragma once
+
+#include <string_view>
+
+#include "base/result.h"
+#include "engine/seccomp_context.h"
+#include "oci/runtime_spec.h"
+
+namespace berth {
+
+// The profile as Docker profile JSON (what `seccomp=FILE` would take), e.g.
+// to show it or to start a custom profile from it.
+std::string_view default_seccomp_profile_json();
+
+// The default profile resolved for one container.
+Result<oci::Seccomp> default_seccomp(const SeccompContext& context);
+
+}  // namespace berth
