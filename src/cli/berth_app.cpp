@@ -23,6 +23,8 @@ struct Command {
 
 const std::vector<Command>& top_level_commands() {
   static const std::vector<Command> commands = {
+      {{"create"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", command_create,
+       "berth container create, berth create"},
       {{"history"},
        "[OPTIONS] IMAGE",
        "Show the history of an image",
@@ -39,6 +41,8 @@ const std::vector<Command>& top_level_commands() {
        command_import,
        "berth image import, berth import"},
       {{"inspect"}, "[OPTIONS] NAME|ID [NAME|ID...]", "Return low-level information on Berth objects", command_inspect},
+      {{"kill"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Kill one or more running containers", command_kill,
+       "berth container kill, berth kill"},
       {{"load"},
        "[OPTIONS]",
        "Load an image from a tar archive or STDIN",
@@ -46,27 +50,71 @@ const std::vector<Command>& top_level_commands() {
        "berth image load, berth load"},
       {{"login"}, "[OPTIONS] [SERVER]", "Authenticate to a registry", command_login},
       {{"logout"}, "[SERVER]", "Log out from a registry", command_logout},
+      {{"logs"}, "[OPTIONS] CONTAINER", "Fetch the logs of a container", command_logs,
+       "berth container logs, berth logs"},
+      {{"ps"}, "[OPTIONS]", "List containers", command_ps,
+       "berth container ls, berth container list, berth container ps, berth ps"},
       {{"pull"},
        "[OPTIONS] NAME[:TAG|@DIGEST]",
        "Download an image from a registry",
        command_pull,
        "berth image pull, berth pull"},
       {{"push"}, "[OPTIONS] NAME[:TAG]", "Upload an image to a registry", command_push, "berth image push, berth push"},
+      {{"restart"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Restart one or more containers", command_restart,
+       "berth container restart, berth restart"},
+      {{"rm"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Remove one or more containers", command_rm,
+       "berth container rm, berth container remove, berth rm"},
       {{"rmi"},
        "[OPTIONS] IMAGE [IMAGE...]",
        "Remove one or more images",
        command_rmi,
        "berth image rm, berth image remove, berth rmi"},
+      {{"run"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create and run a new container from an image", command_run,
+       "berth container run, berth run"},
       {{"save"},
        "[OPTIONS] IMAGE [IMAGE...]",
        "Save one or more images to a tar archive (streamed to STDOUT by default)",
        command_save,
        "berth image save, berth save"},
+      {{"start"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers", command_start,
+       "berth container start, berth start"},
+      {{"stop"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Stop one or more running containers", command_stop,
+       "berth container stop, berth stop"},
       {{"tag"},
        "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
        "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
        command_tag,
        "berth image tag, berth tag"},
+      {{"wait"}, "CONTAINER [CONTAINER...]", "Block until one or more containers stop, then print their exit codes",
+       command_wait, "berth container wait, berth wait"},
+  };
+  return commands;
+}
+
+const std::vector<Command>& container_commands() {
+  static const std::vector<Command> commands = {
+      {{"create"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", command_create,
+       "berth container create, berth create"},
+      {{"inspect"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Display detailed information on one or more containers",
+       command_container_inspect},
+      {{"kill"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Kill one or more running containers", command_kill,
+       "berth container kill, berth kill"},
+      {{"logs"}, "[OPTIONS] CONTAINER", "Fetch the logs of a container", command_logs,
+       "berth container logs, berth logs"},
+      {{"ls", "list", "ps"}, "[OPTIONS]", "List containers", command_ps,
+       "berth container ls, berth container list, berth container ps, berth ps"},
+      {{"restart"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Restart one or more containers", command_restart,
+       "berth container restart, berth restart"},
+      {{"rm", "remove"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Remove one or more containers", command_rm,
+       "berth container rm, berth container remove, berth rm"},
+      {{"run"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create and run a new container from an image", command_run,
+       "berth container run, berth run"},
+      {{"start"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers", command_start,
+       "berth container start, berth start"},
+      {{"stop"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Stop one or more running containers", command_stop,
+       "berth container stop, berth stop"},
+      {{"wait"}, "CONTAINER [CONTAINER...]", "Block until one or more containers stop, then print their exit codes",
+       command_wait, "berth container wait, berth wait"},
   };
   return commands;
 }
@@ -130,6 +178,24 @@ const std::vector<Command>& system_commands() {
   return commands;
 }
 
+const std::vector<Command>& volume_commands() {
+  static const std::vector<Command> commands = {
+      {{"create"}, "[OPTIONS] [VOLUME]", "Create a volume", command_volume_create},
+      {{"inspect"},
+       "[OPTIONS] VOLUME [VOLUME...]",
+       "Display detailed information on one or more volumes",
+       command_volume_inspect},
+      {{"ls", "list"}, "[OPTIONS]", "List volumes", command_volume_ls, "berth volume ls, berth volume list"},
+      {{"prune"}, "[OPTIONS]", "Remove unused local volumes", command_volume_prune},
+      {{"rm", "remove"},
+       "[OPTIONS] VOLUME [VOLUME...]",
+       "Remove one or more volumes",
+       command_volume_rm,
+       "berth volume rm, berth volume remove"},
+  };
+  return commands;
+}
+
 struct Group {
   std::string_view name;
   std::string_view description;
@@ -137,8 +203,10 @@ struct Group {
 };
 
 constexpr Group groups[] = {
+    {"container", "Manage containers", container_commands},
     {"image", "Manage images", image_commands},
     {"system", "Manage Berth", system_commands},
+    {"volume", "Manage volumes", volume_commands},
 };
 
 const Command* find_command(const std::vector<Command>& commands, std::string_view name) {

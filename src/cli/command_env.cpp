@@ -1,5 +1,7 @@
 #include "cli/command_env.h"
 
+#include "engine/local_image_service.h"
+
 #include <ctime>
 
 namespace berth::cli {
@@ -13,6 +15,23 @@ Result<ImageService*> CommandEnv::images() {
     BERTH_ASSIGN(images_, open_images_(options_));
   }
   return images_.get();
+}
+
+Result<volume::VolumeService*> CommandEnv::volumes() {
+  if (!volumes_) {
+    BERTH_ASSIGN(volumes_, volume::VolumeService::open(store::StorePaths{options_.root, options_.runroot}));
+  }
+  return volumes_.get();
+}
+
+Result<ContainerService*> CommandEnv::containers() {
+  if (!containers_) {
+    BERTH_ASSIGN(ImageService * images, this->images());
+    auto* local = dynamic_cast<LocalImageService*>(images);
+    if (!local) return fail("containers need the local image store");
+    containers_ = std::make_unique<ContainerService>(options_, *local);
+  }
+  return containers_.get();
 }
 
 int64_t CommandEnv::now() const { return clock_ ? clock_() : static_cast<int64_t>(std::time(nullptr)); }

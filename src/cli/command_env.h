@@ -10,7 +10,9 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "engine/container_service.h"
 #include "engine/image_service.h"
+#include "volume/volume_service.h"
 
 namespace berth::cli {
 
@@ -33,6 +35,10 @@ class CommandEnv {
   Io& io() { return io_; }
   const EngineOptions& options() const { return options_; }
   Result<ImageService*> images();
+  // The volume service on the same root, opened on first use.
+  Result<volume::VolumeService*> volumes();
+  // Containers need the local image store: an error when images() is a fake.
+  Result<ContainerService*> containers();
   int64_t now() const;
 
   void out(std::string_view text);
@@ -46,6 +52,8 @@ class CommandEnv {
   ImageServiceFactory open_images_;
   UnixClock clock_;
   std::unique_ptr<ImageService> images_;
+  std::unique_ptr<volume::VolumeService> volumes_;
+  std::unique_ptr<ContainerService> containers_;
 };
 
 }  // namespace berth::cli

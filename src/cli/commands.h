@@ -24,5 +24,21 @@ int command_import(Invocation& invocation);         // import, image import
 int command_login(Invocation& invocation);
 int command_logout(Invocation& invocation);
 int command_system_df(Invocation& invocation);  // system df
+int command_run(Invocation& invocation);                // run, container run
+int command_create(Invocation& invocation);             // create, container create
+int command_start(Invocation& invocation);              // start, container start
+int command_stop(Invocation& invocation);               // stop, container stop
+int command_restart(Invocation& invocation);            // restart, container restart
+int command_kill(Invocation& invocation);               // kill, container kill
+int command_rm(Invocation& invocation);                 // rm, container rm
+int command_wait(Invocation& invocation);               // wait, container wait
+int command_ps(Invocation& invocation);                 // ps, container ls
+int command_logs(Invocation& invocation);               // logs, container logs
+int command_container_inspect(Invocation& invocation);  // container inspect
+int command_volume_create(Invocation& invocation);   // volume create
+int command_volume_ls(Invocation& invocation);       // volume ls, volume list
+int command_volume_inspect(Invocation& invocation);  // volume inspect
+int command_volume_rm(Invocation& invocation);       // volume rm, volume remove
+int command_volume_prune(Invocation& invocation);    // volume prune
 
 }  // namespace berth::cli

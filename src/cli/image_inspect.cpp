@@ -8,7 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/go_json.h"
-#include "cli/template_path.h"
+#include "cli/go_template.h"
 
 namespace berth::cli {
 
@@ -78,7 +78,28 @@ struct InspectFlags {
   bool size = false;
 };
 
-int inspect_images(Invocation& invocation, const InspectFlags& flags) {
+// docker inspect's lookup: a container first, then an image, unless --type says.
+Result<nlohmann::ordered_json> inspect_one(CommandEnv& env, const std::string& name, std::string_view type) {
+  if (type.empty() || type == "container") {
+    auto containers = env.containers();
+    if (containers) {
+      auto container = (*containers)->inspect(name);
+      if (container || type == "container") return container;
+      if (container.error().errno_value != ENOENT) return container;
+    } else if (type == "container") {
+      return std::unexpected(std::move(containers.error()));
+    }
+  }
+  BERTH_ASSIGN(ImageService * images, env.images());
+  auto image = images->inspect(name);
+  if (!image) {
+    if (type.empty()) return fail("No such object: {}", name);
+    return std::unexpected(std::move(image.error()));
+  }
+  return ordered_image(*image);
+}
+
+int inspect_objects(Invocation& invocation, const InspectFlags& flags) {
   CommandEnv& env = invocation.env;
   std::optional<Template> format_template;
   if (!flags.format.empty() && flags.format != "json") {
@@ -89,13 +110,11 @@ int inspect_images(Invocation& invocation, const InspectFlags& flags) {
     }
     format_template = std::move(*parsed);
   }
-  auto service = env.images();
-  if (!service) return env.report(service.error());
 
-  std::vector<nlohmann::json> found;
+  std::vector<nlohmann::ordered_json> found;
   std::vector<std::string> errors;
   for (const std::string& name : invocation.args()) {
-    auto inspected = (*service)->inspect(name);
+    auto inspected = inspect_one(env, name, flags.type);
     if (!inspected) {
       errors.push_back(inspected.error().message);
       continue;
@@ -105,8 +124,8 @@ int inspect_images(Invocation& invocation, const InspectFlags& flags) {
 
   std::string out;
   if (format_template) {
-    for (const auto& image : found) {
-      auto line = format_template->execute(image);
+    for (const auto& object : found) {
+      auto line = format_template->execute(nlohmann::json(object));
       if (!line) {
         errors.push_back(line.error().message);
         continue;
@@ -115,7 +134,7 @@ int inspect_images(Invocation& invocation, const InspectFlags& flags) {
     }
   } else {
     nlohmann::ordered_json array = nlohmann::ordered_json::array();
-    for (const auto& image : found) array.push_back(ordered_image(image));
+    for (auto& object : found) array.push_back(std::move(object));
     out = go_json_indent(array, 4, /*escape_html=*/true) + "\n";
   }
   env.out(out);
@@ -129,7 +148,8 @@ void add_format_flag(Invocation& invocation, InspectFlags& flags) {
                   "Format output using a custom template:\n"
                   "'json':             Print in JSON format\n"
                   "'TEMPLATE':         Print output using the given Go template.\n"
-                  "Templates support {{.Field}}, {{.A.B}} and {{json .Field}} for now")
+                  "Refer to https://docs.docker.com/go/formatting/ for more information about formatting output "
+                  "with templates")
       ->type_name("string");
 }
 
@@ -139,7 +159,17 @@ int command_image_inspect(Invocation& invocation) {
   InspectFlags flags;
   add_format_flag(invocation, flags);
   if (auto status = invocation.parse(at_least(1))) return *status;
-  return inspect_images(invocation, flags);
+  flags.type = "image";
+  return inspect_objects(invocation, flags);
+}
+
+int command_container_inspect(Invocation& invocation) {
+  InspectFlags flags;
+  add_format_flag(invocation, flags);
+  invocation.flags().add_flag("-s,--size", flags.size, "Display total file sizes");
+  if (auto status = invocation.parse(at_least(1))) return *status;
+  flags.type = "container";
+  return inspect_objects(invocation, flags);
 }
 
 int command_inspect(Invocation& invocation) {
@@ -148,12 +178,9 @@ int command_inspect(Invocation& invocation) {
   invocation.flags().add_flag("-s,--size", flags.size, "Display total file sizes if the type is container");
   invocation.flags().add_option("--type", flags.type, "Return JSON for specified type")->type_name("string");
   if (auto status = invocation.parse(at_least(1))) return *status;
-  if (!flags.type.empty() && flags.type != "image")
-    return invocation.env.report(
-        Error{fmt::format("\"{}\" is not a valid value for --type: berth inspects images only "
-                          "so far",
-                          flags.type)});
-  return inspect_images(invocation, flags);
+  if (!flags.type.empty() && flags.type != "image" && flags.type != "container")
+    return invocation.env.report(Error{fmt::format("\"{}\" is not a valid value for --type", flags.type)});
+  return inspect_objects(invocation, flags);
 }
 
 }  // namespace berth::cli

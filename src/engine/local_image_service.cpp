@@ -2,7 +2,9 @@
 
 namespace berth {
 
-std::unexpected<Error> no_such_image(std::string_view name) { return fail("No such image: {}", name); }
+std::unexpected<Error> no_such_image(std::string_view name) {
+  return std::unexpected(Error{fmt::format("No such image: {}", name), ENOENT});
+}
 
 std::string normalize_image_name(std::string_view name) {
   if (looks_like_image_id(name)) return std::string(name);

@@ -1,0 +1,183 @@
+#include "engine/container_launch.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "base/file_io.h"
+#include "base/unique_fd.h"
+#include "runtime/container_create.h"
+
+namespace berth {
+
+namespace {
+
+// The shim's inherited fds, by the contract.
+constexpr int kReadyFd = 3, kStdinFd = 4, kOutputFd = 5, kStderrFd = 6;
+
+struct Pipe {
+  UniqueFd read, write;
+};
+
+Result<Pipe> make_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return fail_errno(errno, "pipe");
+  return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+void write_text(int fd, std::string_view text) {
+  while (!text.empty()) {
+    ssize_t wrote = ::write(fd, text.data(), text.size());
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote <= 0) return;
+    text.remove_prefix(static_cast<size_t>(wrote));
+  }
+}
+
+// Puts `fds[i]` at number `targets[i]` without clobbering a source that
+// sits on another target: everything moves above the targets first.
+bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
+  std::vector<std::pair<int, int>> lifted;
+  for (auto [from, to] : moves) {
+    if (from < 0) continue;
+    int high = ::fcntl(from, F_DUPFD_CLOEXEC, 64);
+    if (high < 0) return false;
+    lifted.emplace_back(high, to);
+  }
+  for (auto [from, to] : lifted)
+    if (::dup2(from, to) < 0) return false;  // dup2 clears close-on-exec on `to`
+  return true;
+}
+
+// The launcher child: never returns. Reports "pid N" then hands the ready
+// pipe to the shim, or reports "error: …" and exits.
+[[noreturn]] void run_launcher(const LaunchRequest& request, int ready, int stdin_read, int stdin_write,
+                               int stdout_read, int stdout_write, int stderr_read, int stderr_write) {
+  auto die = [&](std::string_view message) {
+    write_text(ready, fmt::format("error: {}\n", message));
+    ::_exit(1);
+  };
+  ::setsid();  // out of berth's session: a terminal hangup does not reach the container
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) die("become a child subreaper");
+  UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  if (!null_fd) die("open /dev/null");
+  // The container's stdio are the launcher's at create time.
+  if (request.terminal) {
+    if (!place_fds({{null_fd.get(), 0}, {null_fd.get(), 1}, {null_fd.get(), 2}})) die("set up stdio");
+  } else if (!place_fds({{stdin_read >= 0 ? stdin_read : null_fd.get(), 0}, {stdout_write, 1}, {stderr_write, 2}})) {
+    die("set up stdio");
+  }
+  runtime::StateStore store(request.runtime_root);
+  runtime::CreateOptions options;
+  options.id = request.id;
+  options.bundle = request.bundle;
+  options.own_terminal = request.terminal;
+  auto created = runtime::create_container(store, options);
+  if (!created) die(created.error().message);
+  pid_t pid = created->state.pid;
+  write_text(ready, fmt::format("pid {}\n", pid));
+  auto written = write_file_atomic(request.run_dir + "/shim.conf", fmt::format("{}pid={}\n", request.shim_config, pid),
+                                   0600, Durability::until_reboot);
+  if (!written) die(written.error().message);
+  int output = request.terminal ? created->pty_master.get() : stdout_read;
+  if (output < 0) die("the container has no terminal to hand over");
+  if (!place_fds({{ready, kReadyFd},
+                  {request.terminal ? -1 : stdin_write, kStdinFd},
+                  {output, kOutputFd},
+                  {request.terminal ? -1 : stderr_read, kStderrFd},
+                  {null_fd.get(), 0},
+                  {null_fd.get(), 1},
+                  {null_fd.get(), 2}}))
+    die("hand the stdio to the shim");
+  // Nothing else of berth's (database, sockets) reaches the shim.
+  ::syscall(SYS_close_range, kStderrFd + 1, ~0U, 0);
+  const char* argv[] = {"berth-shim", request.run_dir.c_str(), nullptr};
+  const char* envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", nullptr};
+  ::execve(request.shim_path.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(envp));
+  write_text(kReadyFd, fmt::format("error: exec {}: {}\n", request.shim_path, std::strerror(errno)));
+  ::_exit(1);
+}
+
+}  // namespace
+
+Result<std::string> find_shim_binary() {
+  if (const char* path = std::getenv("BERTH_SHIM"); path && *path) return std::string(path);
+  std::error_code error;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return fail("find berth-shim: read /proc/self/exe: {}", error.message());
+  auto shim = self.parent_path() / "berth-shim";
+  if (::access(shim.c_str(), X_OK) != 0) return fail_errno(errno, "find berth-shim: {}", shim.string());
+  return shim.string();
+}
+
+Result<LaunchedContainer> launch_container(const LaunchRequest& request) {
+  BERTH_ASSIGN(Pipe ready, make_pipe());
+  Pipe in, out, err;
+  if (!request.terminal) {
+    if (request.open_stdin) {
+      BERTH_ASSIGN(in, make_pipe());
+    }
+    BERTH_ASSIGN(out, make_pipe());
+    BERTH_ASSIGN(err, make_pipe());
+  }
+  pid_t child = ::fork();
+  if (child < 0) return fail_errno(errno, "fork the container launcher");
+  if (child == 0) {
+    run_launcher(request, ready.write.get(), in.read.get(), in.write.get(), out.read.get(), out.write.get(),
+                 err.read.get(), err.write.get());
+  }
+  ready.write.reset();
+  in = {};
+  out = {};
+  err = {};
+  // "pid N\n" from the launcher, then "ok\n" from the shim; or "error: …".
+  // Not until end of file: the container's init, forked before the shim's
+  // exec, holds a copy of the pipe until it execs itself. So the reports are
+  // read line by line, and the launcher's (then shim's) exit ends the wait.
+  UniqueFd child_fd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
+  if (!child_fd) return fail_errno(errno, "pidfd_open the container launcher");
+  LaunchedContainer launched{.shim_pid = child};
+  std::string report;
+  size_t parsed = 0;
+  bool child_gone = false;
+  char buffer[512];
+  for (;;) {
+    pollfd fds[2] = {{ready.read.get(), POLLIN, 0}, {child_fd.get(), POLLIN, 0}};
+    if (::poll(fds, child_gone ? 1 : 2, child_gone ? 0 : -1) < 0) {
+      if (errno == EINTR) continue;
+      return fail_errno(errno, "wait for the container launcher");
+    }
+    bool got_any = false;
+    if (fds[0].revents & (POLLIN | POLLHUP)) {
+      ssize_t got = ::read(ready.read.get(), buffer, sizeof buffer);
+      if (got > 0) {
+        report.append(buffer, static_cast<size_t>(got));
+        got_any = true;
+      }
+    }
+    for (size_t end; (end = report.find('\n', parsed)) != std::string::npos; parsed = end + 1) {
+      std::string_view line = std::string_view(report).substr(parsed, end - parsed);
+      if (line.starts_with("pid ")) {
+        launched.init_pid = static_cast<pid_t>(std::strtol(std::string(line.substr(4)).c_str(), nullptr, 10));
+      } else if (line == "ok" && launched.init_pid > 0) {
+        return launched;
+      } else if (line.starts_with("error: ")) {
+        if (launched.init_pid == 0) ::waitpid(child, nullptr, 0);
+        return fail("{}", line.substr(7));
+      }
+    }
+    if (child_gone && !got_any) break;  // drained what it wrote before it went
+    if (fds[1].revents & POLLIN) child_gone = true;
+  }
+  ::waitpid(child, nullptr, WNOHANG);
+  return fail("the container launcher ended without a report{}", report.empty() ? "" : ": " + report);
+}
+
+}  // namespace berth

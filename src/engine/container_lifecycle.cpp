@@ -1,0 +1,204 @@
+// ContainerService: folding the shim's report into the record, stopping,
+// killing, waiting and removing.
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "base/file_io.h"
+#include "engine/container_files.h"
+#include "engine/container_service.h"
+#include "runtime/container_ops.h"
+
+namespace berth {
+
+namespace {
+
+bool process_alive(pid_t pid, uint64_t start_time) {
+  if (pid <= 0) return false;
+  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
+  return start_time == 0 || runtime::process_start_time(pid) == start_time;
+}
+
+bool path_exists(const std::filesystem::path& path) {
+  std::error_code error;
+  return std::filesystem::exists(path, error);
+}
+
+// Waits until `pid` is gone or the timeout passes; true when gone.
+bool wait_pid_gone(pid_t pid, int timeout_ms) {
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) return errno == ESRCH;
+  pollfd ready{pidfd, POLLIN, 0};
+  int got;
+  do {
+    got = ::poll(&ready, 1, timeout_ms);
+  } while (got < 0 && errno == EINTR);
+  ::close(pidfd);
+  return got > 0;
+}
+
+}  // namespace
+
+Status ContainerService::release_runtime(const ContainerRecord& record) {
+  ContainerPaths paths = paths_of(record.id);
+  runtime::StateStore store(paths.runtime_root.string());
+  if (!path_exists(store.dir(record.id))) return {};
+  auto deleted = runtime::delete_container(store, record.id, /*force=*/true);
+  if (!deleted && path_exists(store.dir(record.id))) return with_context(std::move(deleted), "release the container");
+  return {};
+}
+
+Status ContainerService::refresh(ContainerRecord& record) {
+  ContainerState& state = record.state;
+  if (!state.running() && state.status != ContainerStatus::restarting) return {};
+  ContainerPaths paths = paths_of(record.id);
+  if (auto report = read_file(paths.exit_json().string())) {
+    auto document = nlohmann::json::parse(*report, nullptr, /*allow_exceptions=*/false);
+    if (!document.is_object()) return fail("container {}: exit.json is not a JSON object", record.id);
+    bool restarting = document.value("restarting", false) && !state.stop_requested;
+    state.status = restarting ? ContainerStatus::restarting : ContainerStatus::exited;
+    state.exit_code = document.value("exit_code", 255);
+    state.finished_at = document.value("exited_at", rfc3339_nano_now());
+    state.oom_killed = document.value("oom_killed", false);
+    state.error = document.value("error", "");
+    state.pid = 0;
+  } else if (state.status == ContainerStatus::restarting) {
+    return {};  // the policy's `berth start` is on its way
+  } else if (!path_exists(paths.run_dir)) {
+    // The run dir lives on a tmpfs: the host rebooted (or someone wiped it).
+    state.status = ContainerStatus::exited;
+    state.exit_code = 255;
+    state.error = "the container's run directory is gone (host restarted?)";
+    state.finished_at = rfc3339_nano_now();
+    state.pid = 0;
+  } else if (!process_alive(state.shim_pid, state.shim_start_time)) {
+    // The shim may have written its report just before it went.
+    if (path_exists(paths.exit_json())) return refresh(record);
+    (void)runtime::kill_container(runtime::StateStore(paths.runtime_root.string()), record.id, SIGKILL, true);
+    state.status = ContainerStatus::exited;
+    state.exit_code = 255;
+    state.error = fmt::format("berth-shim (pid {}) died; the container was killed", state.shim_pid);
+    state.finished_at = rfc3339_nano_now();
+    state.pid = 0;
+  } else {
+    return {};  // running
+  }
+  BERTH_TRY(release_runtime(record));
+  return save_state(record);
+}
+
+Status ContainerService::send_signal(ContainerRecord& record, int signal) {
+  ContainerPaths paths = paths_of(record.id);
+  runtime::StateStore store(paths.runtime_root.string());
+  auto sent = runtime::kill_container(store, record.id, signal, /*all=*/signal == SIGKILL);
+  if (!sent && process_alive(record.state.pid, 0)) return with_context(std::move(sent), "signal the container");
+  return {};
+}
+
+Result<bool> ContainerService::wait_for_exit(ContainerRecord& record, int timeout_ms) {
+  if (!wait_pid_gone(record.state.pid, timeout_ms)) return false;
+  // The shim reports once the output is drained (at most about 2 s).
+  ContainerPaths paths = paths_of(record.id);
+  for (int waited = 0; waited < 5000 && !path_exists(paths.exit_json()); waited += 5) {
+    if (!process_alive(record.state.shim_pid, record.state.shim_start_time)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+static Status mark_stop_requested(ContainerService& service, ContainerRecord& record) {
+  record.state.stop_requested = true;
+  return write_file_atomic(service.paths_of(record.id).stop_requested().string(), "", 0600, Durability::until_reboot);
+}
+
+Status ContainerService::stop(std::string_view name, std::optional<int> timeout_seconds) {
+  BERTH_ASSIGN(ContainerRecord found, lookup(name));
+  BERTH_ASSIGN(auto held, lock(found.id));
+  BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
+  BERTH_TRY(refresh(record));
+  if (!record.state.running()) return {};
+  BERTH_TRY(mark_stop_requested(*this, record));
+  BERTH_TRY(save_state(record));
+  int timeout = timeout_seconds.value_or(record.config.stop_timeout.value_or(10));
+  std::string signal_name = record.config.stop_signal.empty() ? "SIGTERM" : record.config.stop_signal;
+  BERTH_ASSIGN(int signal, runtime::parse_signal(signal_name));
+  if (record.state.status == ContainerStatus::paused)
+    (void)runtime::resume_container(runtime::StateStore(paths_of(record.id).runtime_root.string()), record.id);
+  bool gone = false;
+  if (timeout != 0) {
+    BERTH_TRY(send_signal(record, signal));
+    if (timeout < 0) timeout = 24 * 3600;  // -1: wait as long as it takes
+    BERTH_ASSIGN(gone, wait_for_exit(record, timeout * 1000));
+  }
+  if (!gone) {
+    BERTH_TRY(send_signal(record, SIGKILL));
+    BERTH_ASSIGN(gone, wait_for_exit(record, 10'000));
+    if (!gone) return fail("container {} did not stop after SIGKILL", record.id.substr(0, 12));
+  }
+  return refresh(record);
+}
+
+Status ContainerService::kill(std::string_view name, int signal) {
+  BERTH_ASSIGN(ContainerRecord found, lookup(name));
+  BERTH_ASSIGN(auto held, lock(found.id));
+  BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
+  BERTH_TRY(refresh(record));
+  if (!record.state.running()) return fail("cannot kill container: {}: container {} is not running", name, record.id);
+  BERTH_TRY(mark_stop_requested(*this, record));
+  BERTH_TRY(save_state(record));
+  BERTH_TRY(send_signal(record, signal));
+  if (signal == SIGKILL) {
+    BERTH_ASSIGN(bool gone, wait_for_exit(record, 10'000));
+    if (gone) return refresh(record);
+  }
+  return {};
+}
+
+Result<int> ContainerService::wait(std::string_view name) {
+  for (;;) {
+    BERTH_ASSIGN(ContainerRecord record, find(name));
+    if (!record.state.running() && record.state.status != ContainerStatus::restarting) return record.state.exit_code;
+    if (record.state.status == ContainerStatus::restarting) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
+    }
+    BERTH_ASSIGN(bool gone, wait_for_exit(record, 60'000));
+    (void)gone;
+  }
+}
+
+Status ContainerService::remove(std::string_view name, const RemoveOptions& options) {
+  BERTH_ASSIGN(ContainerRecord found, lookup(name));
+  BERTH_ASSIGN(auto held, lock(found.id));
+  BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
+  BERTH_TRY(refresh(record));
+  if (record.state.running() || record.state.status == ContainerStatus::restarting) {
+    if (!options.force)
+      return fail(
+          "cannot remove container \"/{}\": container is running: stop the container before removing or force remove",
+          record.name);
+    BERTH_TRY(mark_stop_requested(*this, record));
+    BERTH_TRY(save_state(record));
+    if (record.state.running()) {
+      BERTH_TRY(send_signal(record, SIGKILL));
+      BERTH_ASSIGN(bool gone, wait_for_exit(record, 10'000));
+      if (!gone) return fail("container {} did not stop after SIGKILL", record.id.substr(0, 12));
+    }
+  }
+  BERTH_TRY(release_runtime(record));
+  // The row goes first: from here on the container does not exist, and what
+  // a crash leaves of its directories has no row to look complete.
+  BERTH_TRY(images_.metadata().remove_container_row(record.id));
+  ContainerPaths paths = paths_of(record.id);
+  BERTH_TRY(remove_path(paths.run_dir));
+  BERTH_TRY(remove_path(paths.dir));
+  std::error_code ignored;
+  std::filesystem::remove(options_.runroot / "locks" / record.id, ignored);
+  return {};
+}
+
+}  // namespace berth

@@ -1,0 +1,34 @@
+// Where one container's files live (see ARCHITECTURE.md, "On disk").
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace berth {
+
+struct ContainerPaths {
+  ContainerPaths(const std::filesystem::path& root, const std::filesystem::path& runroot, const std::string& id)
+      : dir(root / "containers" / id), run_dir(runroot / id), runtime_root(runroot / "runtime"), id_(id) {}
+
+  std::filesystem::path dir;           // <root>/containers/<id>: kept across reboots
+  std::filesystem::path run_dir;       // <runroot>/<id>: the shim's (a tmpfs: gone at reboot)
+  std::filesystem::path runtime_root;  // the runtime library's state store
+
+  std::filesystem::path rootfs() const { return dir / "rootfs"; }  // the overlay's mount point (in the container)
+  std::filesystem::path upper() const { return dir / "upper"; }
+  std::filesystem::path work() const { return dir / "work"; }
+  std::filesystem::path config_json() const { return dir / "config.json"; }  // the OCI spec of the last start
+  std::filesystem::path hostname() const { return dir / "hostname"; }
+  std::filesystem::path hosts() const { return dir / "hosts"; }
+  std::filesystem::path resolv_conf() const { return dir / "resolv.conf"; }
+  std::filesystem::path log() const { return dir / (id_ + "-json.log"); }  // Docker's name
+  std::filesystem::path shim_conf() const { return run_dir / "shim.conf"; }
+  std::filesystem::path attach_socket() const { return run_dir / "attach.sock"; }
+  std::filesystem::path exit_json() const { return run_dir / "exit.json"; }
+  std::filesystem::path stop_requested() const { return run_dir / "stop-requested"; }
+
+ private:
+  std::string id_;
+};
+
+}  // namespace berth

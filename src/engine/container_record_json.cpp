@@ -1,0 +1,91 @@
+#include "engine/container_record_json.h"
+
+#include <time.h>
+
+namespace berth {
+
+std::string rfc3339_nano(int64_t unix_nano) {
+  time_t seconds = static_cast<time_t>(unix_nano / 1'000'000'000);
+  tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
+  return fmt::format("{}.{:09d}Z", date, unix_nano % 1'000'000'000);
+}
+
+Result<ContainerRecord> record_from_row(const store::ContainerRow& row) {
+  ContainerRecord record;
+  record.id = row.id;
+  record.name = row.name;
+  record.image_id = row.image_id;
+  record.image_name = row.image_name;
+  record.created_unix_nano = row.created_unix_nano;
+  auto parse = [&](const std::string& text, std::string_view what) -> Result<nlohmann::json> {
+    auto document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (document.is_discarded()) return fail("container {}: stored {} is not JSON", row.id, what);
+    return document;
+  };
+  BERTH_ASSIGN(auto config, parse(row.config_json, "Config"));
+  BERTH_ASSIGN(record.config, container_config_from_json(config));
+  BERTH_ASSIGN(auto host, parse(row.host_config_json, "HostConfig"));
+  BERTH_ASSIGN(record.host, host_config_from_json(host));
+  auto state = ContainerState::from_storage(row.state_json);
+  if (!state) return with_context(std::move(state), fmt::format("container {}", row.id));
+  record.state = std::move(*state);
+  return record;
+}
+
+store::ContainerRow row_from_record(const ContainerRecord& record) {
+  store::ContainerRow row;
+  row.id = record.id;
+  row.name = record.name;
+  row.image_id = record.image_id;
+  row.image_name = record.image_name;
+  row.created_unix_nano = record.created_unix_nano;
+  row.config_json = to_json(record.config).dump();
+  row.host_config_json = to_json(record.host).dump();
+  row.state_json = record.state.to_storage();
+  return row;
+}
+
+nlohmann::ordered_json inspect_json(const ContainerRecord& record, const ContainerPaths& paths) {
+  nlohmann::ordered_json document;
+  document["Id"] = record.id;
+  document["Created"] = rfc3339_nano(record.created_unix_nano);
+  // Path and Args: the command the container runs (entrypoint first).
+  std::vector<std::string> command = record.config.entrypoint.value_or(std::vector<std::string>{});
+  command.insert(command.end(), record.config.cmd.begin(), record.config.cmd.end());
+  document["Path"] = command.empty() ? "" : command.front();
+  document["Args"] =
+      command.empty() ? std::vector<std::string>{} : std::vector<std::string>(command.begin() + 1, command.end());
+  document["State"] = record.state.docker_json();
+  document["Image"] = record.image_id.str();
+  document["ResolvConfPath"] = paths.resolv_conf().string();
+  document["HostnamePath"] = paths.hostname().string();
+  document["HostsPath"] = paths.hosts().string();
+  document["LogPath"] = record.host.log_config.type == "none" ? "" : paths.log().string();
+  document["Name"] = "/" + record.name;
+  document["RestartCount"] = record.state.restart_count;
+  document["Driver"] = "overlay2";
+  document["Platform"] = "linux";
+  document["MountLabel"] = "";
+  document["ProcessLabel"] = "";
+  document["AppArmorProfile"] = "";
+  document["ExecIDs"] = nullptr;
+  document["HostConfig"] = to_json(record.host);
+  document["GraphDriver"] = {{"Data",
+                              {{"MergedDir", paths.rootfs().string()},
+                               {"UpperDir", paths.upper().string()},
+                               {"WorkDir", paths.work().string()}}},
+                             {"Name", "overlay2"}};
+  document["Mounts"] = nlohmann::ordered_json::array();
+  document["Config"] = to_json(record.config);
+  document["NetworkSettings"] = {{"Bridge", ""},
+                                 {"SandboxID", ""},
+                                 {"SandboxKey", ""},
+                                 {"Ports", nlohmann::ordered_json::object()},
+                                 {"Networks", nlohmann::ordered_json::object()}};
+  return document;
+}
+
+}  // namespace berth

@@ -1,0 +1,19 @@
+// ContainerRecord ↔ the database row, and Docker's inspect document.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "engine/container_paths.h"
+#include "engine/container_service.h"
+#include "store/metadata_store.h"
+
+namespace berth {
+
+Result<ContainerRecord> record_from_row(const store::ContainerRow& row);
+store::ContainerRow row_from_record(const ContainerRecord& record);
+// Docker's GET /containers/{id}/json shape (the fields berth knows).
+nlohmann::ordered_json inspect_json(const ContainerRecord& record, const ContainerPaths& paths);
+// "2026-11-23T07:00:00.123456789Z" of Unix nanoseconds.
+std::string rfc3339_nano(int64_t unix_nano);
+
+}  // namespace berth

@@ -1,0 +1,61 @@
+#include "engine/container_service.h"
+
+#include "engine/container_record_json.h"
+
+namespace berth {
+
+ContainerService::ContainerService(EngineOptions options, LocalImageService& images)
+    : options_(std::move(options)), images_(images) {}
+
+Result<ContainerRecord> ContainerService::lookup(std::string_view name) {
+  BERTH_ASSIGN(auto row, images_.metadata().find_container(name));
+  if (!row) return std::unexpected(Error{fmt::format("No such container: {}", name), ENOENT});
+  return record_from_row(*row);
+}
+
+Result<store::FileLock> ContainerService::lock(const std::string& id) {
+  std::filesystem::path dir = options_.runroot / "locks";
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return fail("create {}: {}", dir.string(), error.message());
+  return store::FileLock::acquire(dir / id);
+}
+
+Status ContainerService::save_state(const ContainerRecord& record) {
+  return images_.metadata().update_container_state(record.id, record.state.to_storage());
+}
+
+Result<ContainerRecord> ContainerService::find(std::string_view name) {
+  BERTH_ASSIGN(ContainerRecord record, lookup(name));
+  if (!record.state.running() && record.state.status != ContainerStatus::restarting) return record;
+  BERTH_ASSIGN(auto held, lock(record.id));
+  BERTH_ASSIGN(record, lookup(record.id));  // as it is now that we hold the lock
+  BERTH_TRY(refresh(record));
+  return record;
+}
+
+Result<std::vector<ContainerRecord>> ContainerService::list() {
+  BERTH_ASSIGN(auto rows, images_.metadata().list_containers());
+  std::vector<ContainerRecord> records;
+  records.reserve(rows.size());
+  for (const auto& row : rows) {
+    BERTH_ASSIGN(ContainerRecord record, record_from_row(row));
+    if (record.state.running() || record.state.status == ContainerStatus::restarting) {
+      auto folded = find(record.id);
+      if (!folded) {
+        if (folded.error().errno_value == ENOENT) continue;  // removed meanwhile
+        return std::unexpected(std::move(folded.error()));
+      }
+      record = std::move(*folded);
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+Result<nlohmann::ordered_json> ContainerService::inspect(std::string_view name) {
+  BERTH_ASSIGN(ContainerRecord record, find(name));
+  return inspect_json(record, paths_of(record.id));
+}
+
+}  // namespace berth

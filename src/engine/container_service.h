@@ -1,0 +1,106 @@
+// The engine's container API, daemonless: every berth process acts on the
+// store and the run dir itself. What a container is at any moment is the
+// database's record folded with what its shim left in the run dir (exit.json)
+// and what is alive; refresh() does that fold under the container's lock,
+// so a container whose shim died or whose run dir vanished (reboot) shows
+// as exited, never as running forever.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "base/unique_fd.h"
+#include "engine/container_config.h"
+#include "engine/container_paths.h"
+#include "engine/container_state.h"
+#include "engine/local_image_service.h"
+#include "store/file_lock.h"
+
+namespace berth {
+
+struct CreateContainerRequest {
+  std::string name;        // empty: a generated one
+  ContainerConfig config;  // config.image names the image
+  HostConfig host;
+};
+
+struct CreateContainerResult {
+  std::string id;
+  std::vector<std::string> warnings;
+};
+
+// One container as the engine knows it.
+struct ContainerRecord {
+  std::string id;
+  std::string name;
+  Digest image_id;
+  std::string image_name;
+  int64_t created_unix_nano = 0;
+  ContainerConfig config;
+  HostConfig host;
+  ContainerState state;
+};
+
+struct AttachRequest {
+  bool stdin = false, stdout = true, stderr = true;
+};
+
+struct StartOptions {
+  // Connect to the shim before the process starts, so no output is missed.
+  std::optional<AttachRequest> attach;
+  bool policy_restart = false;  // started by the shim's restart policy
+  uint64_t restart_delay_ms = 0;
+};
+
+struct StartResult {
+  UniqueFd attach_socket;  // with StartOptions::attach
+};
+
+struct RemoveOptions {
+  bool force = false;
+  bool volumes = false;
+};
+
+class ContainerService {
+ public:
+  ContainerService(EngineOptions options, LocalImageService& images);
+
+  // "No such image: NAME" (errno ENOENT) when the image is not in the store:
+  // the caller pulls and tries again, as docker's CLI does.
+  Result<CreateContainerResult> create(const CreateContainerRequest& request);
+  Result<StartResult> start(std::string_view name, const StartOptions& options = {});
+  // The stop signal, then SIGKILL after `timeout_seconds` (default: the
+  // container's StopTimeout or 10). Stopping a stopped container is fine.
+  Status stop(std::string_view name, std::optional<int> timeout_seconds);
+  Status kill(std::string_view name, int signal);
+  Status remove(std::string_view name, const RemoveOptions& options);
+  // Waits until the container is not running; its exit code.
+  Result<int> wait(std::string_view name);
+
+  Result<ContainerRecord> find(std::string_view name);  // folded with the live state
+  Result<std::vector<ContainerRecord>> list();          // newest first, folded
+  Result<nlohmann::ordered_json> inspect(std::string_view name);
+
+  ContainerPaths paths_of(const std::string& id) const { return ContainerPaths(options_.root, options_.runroot, id); }
+
+ private:
+  Result<ContainerRecord> lookup(std::string_view name);
+  Result<store::FileLock> lock(const std::string& id);
+  // Folds exit.json / a dead shim / a lost run dir into the record (caller holds the lock).
+  Status refresh(ContainerRecord& record);
+  Status save_state(const ContainerRecord& record);
+  Status launch(ContainerRecord& record, const StartOptions& options, StartResult& result);
+  Status send_signal(ContainerRecord& record, int signal);
+  // Waits for the init to end and the shim to report it; false on timeout.
+  Result<bool> wait_for_exit(ContainerRecord& record, int timeout_ms);
+  Status release_runtime(const ContainerRecord& record);
+
+  EngineOptions options_;
+  LocalImageService& images_;
+};
+
+}  // namespace berth

@@ -1,0 +1,212 @@
+// ContainerService::start: the runtime spec, the run dir, the shim, then the
+// process. Runs with the container's lock held.
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include "base/fd_passing.h"
+#include "base/file_io.h"
+#include "engine/container_files.h"
+#include "engine/container_launch.h"
+#include "engine/container_service.h"
+#include "engine/container_spec.h"
+#include "engine/default_seccomp_profile.h"
+#include "engine/seccomp_context.h"
+#include "engine/seccomp_profile.h"
+#include "oci/runtime_spec_write.h"
+#include "runtime/container_ops.h"
+#include "runtime/rootfs.h"
+#include "shim/attach_frame.h"
+
+namespace berth {
+
+namespace {
+
+bool host_is_cgroup_v2() {
+  struct statfs fs {};
+  return ::statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+uint64_t host_nofile_hard() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  return limit.rlim_max;
+}
+
+// Docker's --security-opt seccomp=…: "unconfined", or the profile's JSON
+// (the CLI reads a profile file and passes its content).
+Result<std::optional<oci::Seccomp>> choose_seccomp(const HostConfig& host, const oci::Spec& spec) {
+  if (host.privileged) return std::nullopt;
+  std::optional<std::string> profile;
+  for (const auto& option : host.security_opt) {
+    std::string_view text = option;
+    if (!text.starts_with("seccomp=") && !text.starts_with("seccomp:")) continue;
+    text.remove_prefix(8);
+    if (text == "unconfined") return std::nullopt;
+    profile = std::string(text);
+  }
+  std::vector<std::string> capabilities;
+  if (spec.process && spec.process->capabilities) capabilities = spec.process->capabilities->bounding;
+  BERTH_ASSIGN(SeccompContext context, host_seccomp_context(std::move(capabilities)));
+  if (profile) {
+    auto resolved = seccomp_from_profile(*profile, context);
+    if (!resolved) return with_context(std::move(resolved), "seccomp profile");
+    return *resolved;
+  }
+  return default_seccomp(context);
+}
+
+std::string shim_config_text(const ContainerRecord& record, const ContainerPaths& paths, const EngineOptions& options,
+                             const std::string& berth_binary, uint64_t restart_delay_ms) {
+  const HostConfig& host = record.host;
+  std::string text;
+  auto line = [&](std::string_view key, const auto& value) { text += fmt::format("{}={}\n", key, value); };
+  line("id", record.id);
+  line("terminal", record.config.tty ? 1 : 0);
+  line("stdin", record.config.open_stdin ? 1 : 0);
+  line("stdin_once", record.config.stdin_once ? 1 : 0);
+  line("log_driver", host.log_config.type == "none" ? "none" : "json-file");
+  line("log_path", paths.log().string());
+  auto option = [&](const char* key) -> std::string {
+    auto found = host.log_config.config.find(key);
+    return found == host.log_config.config.end() ? std::string() : found->second;
+  };
+  if (auto size = option("max-size"); !size.empty()) line("log_max_size", size);
+  if (auto files = option("max-file"); !files.empty()) line("log_max_file", files);
+  std::string policy = host.restart_policy.name.empty() ? "no" : host.restart_policy.name;
+  line("restart", policy);
+  line("restart_max", host.restart_policy.maximum_retry_count);
+  line("restart_count", record.state.restart_count);
+  line("restart_delay_ms", restart_delay_ms == 0 ? 100 : restart_delay_ms);
+  const auto& health = record.config.healthcheck;
+  if (health && !health->test.empty() && health->test[0] != "NONE") {
+    int64_t interval_ns = health->interval > 0 ? health->interval : 30'000'000'000;
+    line("health_interval_ms", interval_ns / 1'000'000);
+  }
+  line("berth", berth_binary);
+  line("berth_arg", "--root");
+  line("berth_arg", options.root.string());
+  line("berth_arg", "--runroot");
+  line("berth_arg", options.runroot.string());
+  return text;
+}
+
+Result<std::string> berth_binary() {
+  std::error_code error;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return fail("read /proc/self/exe: {}", error.message());
+  return self.string();
+}
+
+}  // namespace
+
+Result<StartResult> ContainerService::start(std::string_view name, const StartOptions& options) {
+  BERTH_ASSIGN(ContainerRecord found, lookup(name));
+  BERTH_ASSIGN(auto held, lock(found.id));
+  BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
+  BERTH_TRY(refresh(record));
+  StartResult result;
+  if (record.state.running()) return result;  // as Docker: starting a running container does nothing
+  if (options.policy_restart && record.state.stop_requested) return result;  // stopped meanwhile
+  auto launched = launch(record, options, result);
+  if (!launched) {
+    (void)release_runtime(record);
+    record.state.error = launched.error().message;
+    (void)save_state(record);
+    return std::unexpected(std::move(launched.error()));
+  }
+  return result;
+}
+
+Status ContainerService::launch(ContainerRecord& record, const StartOptions& options, StartResult& result) {
+  ContainerPaths paths = paths_of(record.id);
+  BERTH_ASSIGN(ImageRecord image, images_.find_record(record.image_id.str()));
+  std::vector<std::filesystem::path> layers;  // topmost first
+  for (auto it = image.layers.rbegin(); it != image.layers.rend(); ++it)
+    layers.push_back(images_.layers().diff_path(*it));
+  if (layers.empty()) return fail("image {} has no layers", record.image_id.short_hex());
+
+  std::string hostname = record.config.hostname.empty() ? record.id.substr(0, 12) : record.config.hostname;
+  bool host_network = record.host.network_mode == "host";
+  BERTH_TRY(write_container_files(paths, hostname, host_network));
+
+  SpecInputs inputs;
+  inputs.config = record.config;
+  inputs.host = record.host;
+  inputs.container_id = record.id;
+  inputs.hostname = hostname;
+  inputs.rootfs_path = paths.rootfs().string();
+  inputs.hostname_path = paths.hostname().string();
+  inputs.hosts_path = paths.hosts().string();
+  inputs.resolv_conf_path = paths.resolv_conf().string();
+  inputs.cgroups_path = "/berth/" + record.id;
+  inputs.cgroup_v2 = host_is_cgroup_v2();
+  inputs.host_nofile_hard = host_nofile_hard();
+  inputs.read_rootfs_file = [&](std::string_view path) { return read_file_from_layers(layers, path); };
+  BERTH_ASSIGN(ContainerSpec built, make_runtime_spec(inputs));
+  oci::Spec& spec = built.spec;
+  BERTH_ASSIGN(spec.linux.seccomp, choose_seccomp(record.host, spec));
+  std::string lower;
+  for (const auto& layer : layers) lower += (lower.empty() ? "" : ":") + layer.string();
+  spec.annotations[std::string(runtime::kOverlayRootfsAnnotation)] =
+      fmt::format("lowerdir={},upperdir={},workdir={}", lower, paths.upper().string(), paths.work().string());
+  BERTH_TRY(write_file_atomic(paths.config_json().string(), oci::write_spec(spec), 0600, Durability::until_reboot));
+
+  // A fresh run dir: nothing of the previous run may be taken for this one's.
+  BERTH_TRY(remove_path(paths.run_dir));
+  BERTH_TRY(make_directories(paths.run_dir.parent_path().string(), 0711));
+  if (::mkdir(paths.run_dir.c_str(), 0700) != 0) return fail_errno(errno, "create {}", paths.run_dir.string());
+  BERTH_TRY(release_runtime(record));  // the runtime state of an earlier run
+
+  // The shim decides the next restart from this count: it includes this start.
+  if (options.policy_restart) ++record.state.restart_count;
+  BERTH_ASSIGN(std::string self, berth_binary());
+  LaunchRequest request;
+  request.id = record.id;
+  request.bundle = paths.dir.string();
+  request.runtime_root = paths.runtime_root.string();
+  request.run_dir = paths.run_dir.string();
+  BERTH_ASSIGN(request.shim_path, find_shim_binary());
+  request.shim_config = shim_config_text(record, paths, options_, self, options.restart_delay_ms);
+  request.terminal = record.config.tty;
+  request.open_stdin = record.config.open_stdin;
+  BERTH_TRY(make_directories(paths.runtime_root.string(), 0700));
+  BERTH_ASSIGN(LaunchedContainer launched, launch_container(request));
+
+  if (options.attach) {
+    // Through the run dir's fd: the full path may exceed sun_path's 108 bytes.
+    UniqueFd run_dir(::open(paths.run_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!run_dir) return fail_errno(errno, "open {}", paths.run_dir.string());
+    BERTH_ASSIGN(result.attach_socket, connect_unix(fmt::format("/proc/self/fd/{}/attach.sock", run_dir.get())));
+    std::string hello;
+    std::string streams;
+    if (options.attach->stdin) streams += "stdin ";
+    if (options.attach->stdout) streams += "stdout ";
+    if (options.attach->stderr) streams += "stderr";
+    shim::append_frame(hello, shim::frame_kind::hello, streams);
+    if (::send(result.attach_socket.get(), hello.data(), hello.size(), MSG_NOSIGNAL) !=
+        static_cast<ssize_t>(hello.size()))
+      return fail_errno(errno, "attach to the container");
+  }
+  runtime::StateStore runtime_store(paths.runtime_root.string());
+  BERTH_TRY(runtime::start_container(runtime_store, record.id));
+
+  record.state.status = ContainerStatus::running;
+  record.state.pid = launched.init_pid;
+  record.state.exit_code = 0;
+  record.state.error.clear();
+  record.state.oom_killed = false;
+  record.state.started_at = rfc3339_nano_now();
+  record.state.finished_at = "0001-01-01T00:00:00Z";
+  record.state.shim_pid = launched.shim_pid;
+  record.state.shim_start_time = runtime::process_start_time(launched.shim_pid);
+  record.state.has_been_started = true;
+  record.state.stop_requested = false;
+  record.state.restart_delay_ms = options.restart_delay_ms;
+  return save_state(record);
+}
+
+}  // namespace berth
