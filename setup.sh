@@ -48,3 +48,20 @@ berth-runtime spec --bundle "$bundle"
 jq '.process.terminal = false | .process.args = ["echo", "Hello from a Berth container"]' \
   "$bundle/config.json" >"$bundle/config.json.new" && mv "$bundle/config.json.new" "$bundle/config.json"
 berth-runtime --root build/first-container-state run --bundle "$bundle" "first-$$"
+
+# The default image, busybox:latest, made from Debian's busybox-static by
+# `berth import` (only when the store has no image of that name), and a
+# first container run by berth itself: no network needed.
+if ! berth image inspect busybox:latest >/dev/null 2>&1; then
+  image_root=build/busybox-image
+  rm -rf "$image_root" && mkdir -p "$image_root/bin" "$image_root/etc" "$image_root/tmp" "$image_root/root"
+  cp /bin/busybox "$image_root/bin/busybox"
+  for applet in $(/bin/busybox --list); do
+    [ "$applet" = busybox ] || ln -s busybox "$image_root/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$image_root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$image_root/etc/group"
+  chmod 1777 "$image_root/tmp"
+  tar -C "$image_root" --numeric-owner -c . | berth import --change 'CMD ["sh"]' - busybox:latest >/dev/null
+fi
+berth run --rm busybox echo "Hello from a Berth container, run by berth"
