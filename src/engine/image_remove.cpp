@@ -32,23 +32,43 @@ static Result<RemoveReport> delete_image(LocalImageService& service, const Image
   return report;
 }
 
+// Deleting an image a container was made from: docker refuses unless
+// forced, and a forced delete only untags it (the container keeps its layers).
+Result<std::optional<RemoveReport>> in_use_outcome(MetadataStore& metadata, const ImageRecord& record, bool force) {
+  BERTH_ASSIGN(auto users, metadata.containers_using_image(record.id));
+  if (users.empty()) return std::nullopt;
+  if (!force)
+    return fail("conflict: unable to delete {} (must be forced) - image is being used by container {}",
+                record.id.short_hex(), users.front().substr(0, 12));
+  RemoveReport report;
+  for (const auto& tag : record.tags) {
+    BERTH_TRY(metadata.remove_tag(tag));
+    report.untagged.push_back(tag);
+  }
+  return report;
+}
+
 Result<RemoveReport> LocalImageService::remove(std::string_view name, bool force) {
   BERTH_ASSIGN(ImageRecord record, find_record(name));
-  // Containers arrive with the next issue: the "image in use" conflict goes here.
   std::string normalized = normalize_image_name(name);
   bool by_tag = std::find(record.tags.begin(), record.tags.end(), normalized) != record.tags.end();
-  bool by_digest = std::find(record.repo_digests.begin(), record.repo_digests.end(), normalized) != record.repo_digests.end();
+  bool by_digest =
+      std::find(record.repo_digests.begin(), record.repo_digests.end(), normalized) != record.repo_digests.end();
   if (by_tag || by_digest) {
     if (record.tags.size() + (by_digest ? record.repo_digests.size() : 0) > 1 && by_tag) {
       // Other tags keep the image: untag only.
       BERTH_TRY(metadata_.remove_tag(normalized));
       return RemoveReport{.untagged = {normalized}};
     }
+    BERTH_ASSIGN(auto in_use, in_use_outcome(metadata_, record, force));
+    if (in_use) return std::move(*in_use);
     return delete_image(*this, record);
   }
   if (record.tags.size() > 1 && !same_repository_for_all(record) && !force)
     return fail("conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
                 record.id.short_hex());
+  BERTH_ASSIGN(auto in_use, in_use_outcome(metadata_, record, force));
+  if (in_use) return std::move(*in_use);
   return delete_image(*this, record);
 }
 
@@ -57,6 +77,8 @@ Result<RemoveReport> LocalImageService::prune(bool all) {
   RemoveReport total;
   for (auto& record : records) {
     if (!all && !record.tags.empty()) continue;
+    BERTH_ASSIGN(auto users, metadata_.containers_using_image(record.id));
+    if (!users.empty()) continue;  // docker prunes only images no container uses
     BERTH_ASSIGN(auto report, delete_image(*this, record));
     total.untagged.insert(total.untagged.end(), report.untagged.begin(), report.untagged.end());
     total.deleted.insert(total.deleted.end(), report.deleted.begin(), report.deleted.end());

@@ -126,4 +126,16 @@ done
 expect_eq "$(b inspect -f '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}' flaky)" "2 exited 1" \
   "on-failure:2 restarts twice, then stays exited"
 
+# ---- images in use ----
+expect_status 0 "tag the image under a second name" -- b tag busybox:latest used:1
+b create --name user-of-used used:1 true >/dev/null
+expect_status 0 "rmi of one of two tags only untags" -- b rmi busybox:latest
+expect_status 1 "rmi of an image a container uses is refused" -- b rmi used:1
+expect_contains "$(last_err)" "image is being used by container" "with docker's reason"
+expect_status 0 "image prune -a keeps it" -- b image prune -a -f
+expect_eq "$(b images -q | wc -l)" "1" "the image is still there"
+expect_status 0 "rm every container" -- b rm -f $(b ps -aq)
+expect_status 0 "then rmi works" -- b rmi used:1
+expect_eq "$(b images -q | wc -l)" "0" "and the image is gone"
+
 finish
