@@ -2,6 +2,7 @@
 // process. Runs with the container's lock held.
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -101,6 +102,24 @@ Result<std::string> berth_binary() {
   return self.string();
 }
 
+// The shim broadcasts output only to clients whose hello it has read; until
+// it says so, output of a started container could pass this client by.
+Status await_attached(int socket_fd) {
+  constexpr int limit_ms = 10'000;
+  pollfd entry{socket_fd, POLLIN, 0};
+  int ready = ::poll(&entry, 1, limit_ms);
+  if (ready < 0) return fail_errno(errno, "attach to the container: wait for the shim");
+  if (ready == 0) return fail("attach to the container: the shim did not answer within {} s", limit_ms / 1000);
+  char header[shim::frame_header_size];
+  ssize_t got = ::recv(socket_fd, header, sizeof header, MSG_WAITALL);
+  if (got != static_cast<ssize_t>(sizeof header))
+    return fail("attach to the container: the shim closed the connection");
+  if (static_cast<uint8_t>(header[0]) != shim::frame_kind::attached)
+    return fail("attach to the container: the shim answered with frame kind {}, not attached",
+                static_cast<int>(static_cast<uint8_t>(header[0])));
+  return {};
+}
+
 }  // namespace
 
 Result<StartResult> ContainerService::start(std::string_view name, const StartOptions& options) {
@@ -190,6 +209,7 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
     if (::send(result.attach_socket.get(), hello.data(), hello.size(), MSG_NOSIGNAL) !=
         static_cast<ssize_t>(hello.size()))
       return fail_errno(errno, "attach to the container");
+    BERTH_TRY(await_attached(result.attach_socket.get()));
   }
   runtime::StateStore runtime_store(paths.runtime_root.string());
   BERTH_TRY(runtime::start_container(runtime_store, record.id));

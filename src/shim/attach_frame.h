@@ -3,7 +3,9 @@
 //
 // Client -> shim: 0x00 hello (payload: any of "stdin stdout stderr"), 0x01
 // stdin data, 0x02 stdin EOF, 0x03 resize ("ROWS COLS"). Shim -> client: 0x01
-// stdout data, 0x02 stderr data, 0x10 exit (payload: decimal exit code).
+// stdout data, 0x02 stderr data, 0x10 exit (payload: decimal exit code), 0x11
+// attached (empty; the hello was taken: output from here on reaches this
+// client, so an engine waits for it before it starts the container).
 //
 // Hostile input: a length above max_client_payload or non-zero padding bytes
 // is a decode error (the shim drops that client). A frame of an unknown kind
@@ -29,6 +31,7 @@ inline constexpr uint8_t resize = 0x03;
 inline constexpr uint8_t stdout_data = 0x01;
 inline constexpr uint8_t stderr_data = 0x02;
 inline constexpr uint8_t exit = 0x10;
+inline constexpr uint8_t attached = 0x11;
 }  // namespace frame_kind
 
 inline constexpr size_t frame_header_size = 8;

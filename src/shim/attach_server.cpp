@@ -160,6 +160,8 @@ void AttachServer::handle_frame(Client& client, const Frame& frame, AttachInput&
     }
     client.streams = *streams;
     client.greeted = true;
+    queue(client, frame_kind::attached, {});
+    flush(client);
     return;
   }
   switch (frame.kind) {

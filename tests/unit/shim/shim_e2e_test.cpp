@@ -95,12 +95,20 @@ class AttachClient {
           case frame_kind::exit:
             exit_code = std::stoi(payload);
             break;
+          case frame_kind::attached:
+            EXPECT_FALSE(attached) << "a second attached frame";
+            EXPECT_TRUE(out.empty() && err.empty()) << "output came before the attached frame";
+            attached = true;
+            break;
           default:
             ADD_FAILURE() << "unexpected frame kind " << int((*frame)->kind);
         }
       }
     }
     return done();
+  }
+  bool wait_attached() {
+    return read_until([&] { return attached; });
   }
   bool wait_exit() {
     return read_until([&] { return exit_code.has_value(); });
@@ -113,6 +121,7 @@ class AttachClient {
 
   std::string out, err;
   std::optional<int> exit_code;
+  bool attached = false;
 
  private:
   UniqueFd fd_;
@@ -251,6 +260,9 @@ TEST_F(ShimEndToEnd, AttachedClientSendsStdinAndGetsOutputAndExit) {
   ASSERT_EQ(shim.ready, "ok\n");
   AttachClient client = AttachClient::connect(run_dir_ + "/attach.sock", "stdin stdout stderr");
   AttachClient stderr_only = AttachClient::connect(run_dir_ + "/attach.sock", "stderr");
+  // Each hello is acknowledged before any output is sent to that client.
+  ASSERT_TRUE(client.wait_attached());
+  ASSERT_TRUE(stderr_only.wait_attached());
   client.send(frame_kind::stdin_data, "ping\n");
   ASSERT_TRUE(client.read_until([&] { return client.out == "ping\n"; })) << client.out;
   client.send(frame_kind::stdin_eof, "");
@@ -428,8 +440,13 @@ TEST_F(ShimEndToEnd, HostileFramesDropOnlyThatClient) {
   append_frame(frames, frame_kind::hello, "stdin stdout");
   frames += std::string("\x01\x00\x00\x00\x7f\xff\xff\xff", 8);  // claims a 2 GiB payload
   ASSERT_EQ(::send(hostile->get(), frames.data(), frames.size(), 0), static_cast<ssize_t>(frames.size()));
+  // Its hello is acknowledged (8 bytes), then the bad header ends it.
   char byte;
+  char ack[frame_header_size];
   pollfd entry{hostile->get(), POLLIN, 0};
+  ASSERT_EQ(::poll(&entry, 1, 3000), 1);
+  EXPECT_EQ(::recv(hostile->get(), ack, sizeof ack, MSG_WAITALL), static_cast<ssize_t>(sizeof ack));
+  EXPECT_EQ(ack[0], static_cast<char>(frame_kind::attached));
   ASSERT_EQ(::poll(&entry, 1, 3000), 1);
   EXPECT_EQ(::recv(hostile->get(), &byte, 1, 0), 0) << "the hostile client should be disconnected";
   // A client whose first frame is not a hello is dropped too.
