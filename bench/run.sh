@@ -1,0 +1,328 @@
+#!/usr/bin/env bash
+# bench/run.sh — `berth run --rm busybox true` against
+# `podman run --rm --network none busybox true` and
+# `docker run --rm --network none busybox true`, end to end, as a user types it.
+#
+# Each engine gets a private store holding one image, busybox:latest, imported
+# from the same busybox-static rootfs tarball (build/fixtures/busybox-rootfs.tar,
+# made here if missing) with CMD ["sh"]:
+#   berth   --root/--runroot under the temp dir (berth's default network mode
+#           is none, so its command line carries no --network flag);
+#   podman  --root/--runroot and private storage.conf/containers.conf (overlay
+#           driver, cgroupfs manager, events to a file; default_ulimits
+#           with nofile at this machine's hard limit and nproc 32768:
+#           podman's nofile default of 1048576 exceeds the hard limit, and
+#           crun may not raise one);
+#   docker  a dockerd started here (--iptables=false --ip6tables=false
+#           --bridge=none, private data root, exec root and socket), in a mount
+#           namespace of its own with a tmpfs on /run so that neither it, its
+#           managed containerd nor the shims touch the host's /run/containerd;
+#           driven by Debian's docker client (/usr/bin/docker).
+# One unmeasured warm-up per engine, then N rounds; every round runs each
+# engine once, the order rotating by one each round (each engine follows each
+# other equally often: a run pays for whatever the one before left to the
+# kernel). Wall time per run is measured with CLOCK_MONOTONIC by a tiny C
+# wrapper compiled on the fly (date +%s%N without a compiler). It prints the
+# median/min/max per engine and berth/podman, berth/docker as the median of the
+# per-round ratios. Everything runs inside a network namespace of its own
+# (unshare --net; only loopback is up). If an engine fails, the others are
+# still measured and its error is printed.
+#
+# Usage: sudo bash bench/run.sh
+# Env:   N=20                  measured rounds
+#        BERTH=path            default ./build/bin/berth (finds berth-shim beside
+#                              itself, or $BERTH_SHIM)
+#        PODMAN=podman DOCKERD=dockerd DOCKER=/usr/bin/docker
+#        BENCH_FIXTURE_DIR=dir where busybox-rootfs.tar is cached (default ./build/fixtures)
+#        BENCH_KEEP=1          keep the temp dir (raw samples in samples.tsv)
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Engines create network namespaces: do it all in one of our own.
+if [ -z "${BERTH_BENCH_NETNS:-}" ]; then
+  export BERTH_BENCH_NETNS=1
+  exec unshare --net -- bash "${BASH_SOURCE[0]}" "$@"
+fi
+ip link set lo up
+
+if [ "$(id -u)" != 0 ]; then echo "run.sh: must run as root" >&2; exit 1; fi
+
+N=${N:-20}
+BERTH=${BERTH:-$REPO/build/bin/berth}
+PODMAN=${PODMAN:-podman}
+DOCKERD=${DOCKERD:-dockerd}
+DOCKER=${DOCKER:-/usr/bin/docker}
+[ -x "$DOCKER" ] || DOCKER=$(command -v docker || echo docker)
+FIXTURES=${BENCH_FIXTURE_DIR:-$REPO/build/fixtures}
+
+# crun 1.8 and podman refuse the hybrid cgroup layout unless the leftover v1
+# controllers are mounted too (idempotent).
+if [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
+  for c in hugetlb net_cls,net_prio perf_event; do
+    mkdir -p "/sys/fs/cgroup/$c"
+    mountpoint -q "/sys/fs/cgroup/$c" || mount -t cgroup -o "$c" cgroup "/sys/fs/cgroup/$c" || true
+  done
+fi
+
+TMP=$(mktemp -d /tmp/berth-bench-run.XXXXXX)
+DOCKER_SOCK="$TMP/docker.sock"
+DOCKERD_PID=
+berth_() { "$BERTH" --root "$TMP/berth/root" --runroot "$TMP/berth/run" "$@"; }
+podman_() {
+  CONTAINERS_STORAGE_CONF="$TMP/podman/storage.conf" CONTAINERS_CONF="$TMP/podman/containers.conf" \
+    "$PODMAN" --root "$TMP/podman/root" --runroot "$TMP/podman/run" "$@"
+}
+docker_() { "$DOCKER" -H "unix://$DOCKER_SOCK" "$@"; }
+
+cleanup() {
+  local status=$?
+  set +e
+  trap - INT TERM
+  local ids
+  if [ -d "$TMP/berth" ]; then
+    ids=$(berth_ ps -aq 2>/dev/null)
+    [ -z "$ids" ] || berth_ rm -f $ids >/dev/null 2>&1
+  fi
+  [ ! -f "$TMP/podman/containers.conf" ] || podman_ rm -fa -t 0 >/dev/null 2>&1
+  if [ -n "$DOCKERD_PID" ]; then
+    ids=$(docker_ ps -aq 2>/dev/null)
+    [ -z "$ids" ] || docker_ rm -f $ids >/dev/null 2>&1
+    # dockerd stops its managed containerd on the way out.
+    kill "$DOCKERD_PID" 2>/dev/null
+    for _ in $(seq 200); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$DOCKERD_PID" 2>/dev/null
+    wait "$DOCKERD_PID" 2>/dev/null
+  fi
+  grep -F " $TMP" /proc/self/mountinfo 2>/dev/null | awk '{print $5}' | sort -r |
+    while read -r m; do umount -l "$m" 2>/dev/null; done
+  if [ -n "${BENCH_KEEP:-}" ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- timer: "benchtime now" prints CLOCK_MONOTONIC ns; "benchtime OUT CMD..."
+# runs CMD and writes its wall ns and exit status to OUT ----
+TIMER="$TMP/benchtime"
+if command -v cc >/dev/null 2>&1; then
+  cat >"$TMP/benchtime.c" <<'C'
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+static long long now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "now") == 0) { printf("%lld\n", now()); return 0; }
+  if (argc < 3) { fprintf(stderr, "usage: benchtime now | benchtime OUT CMD...\n"); return 2; }
+  long long a = now();
+  pid_t pid = fork();
+  if (pid < 0) { perror("fork"); return 2; }
+  if (pid == 0) { execvp(argv[2], argv + 2); perror(argv[2]); _exit(127); }
+  int st;
+  if (waitpid(pid, &st, 0) < 0) { perror("waitpid"); return 2; }
+  long long b = now();
+  int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  FILE *f = fopen(argv[1], "w");
+  if (!f) { perror(argv[1]); return 2; }
+  fprintf(f, "%lld %d\n", b - a, code);
+  fclose(f);
+  return code;
+}
+C
+  cc -O2 -o "$TIMER" "$TMP/benchtime.c"
+else
+  cat >"$TIMER" <<'SH'
+#!/usr/bin/env bash
+if [ "$1" == now ]; then date +%s%N; exit 0; fi
+out=$1; shift
+a=$(date +%s%N); status=0
+"$@" || status=$?
+b=$(date +%s%N)
+echo "$((b - a)) $status" >"$out"
+exit $status
+SH
+  chmod +x "$TIMER"
+fi
+
+# ---- the image: a busybox-static rootfs tarball (as tests/integration makes it) ----
+busybox_tarball() {
+  local tarball="$FIXTURES/busybox-rootfs.tar" rootfs="$FIXTURES/busybox-rootfs"
+  if [ ! -s "$tarball" ]; then
+    if [ ! -x "$rootfs/bin/busybox" ]; then
+      [ -x /bin/busybox ] || { echo "run.sh: busybox-static is not installed" >&2; exit 1; }
+      local building="$rootfs.$$"
+      mkdir -p "$building"/{bin,etc,proc,sys,dev,tmp,root}
+      cp /bin/busybox "$building/bin/busybox"
+      for applet in $("$building/bin/busybox" --list); do
+        [ "$applet" == busybox ] || ln -s busybox "$building/bin/$applet"
+      done
+      echo "root:x:0:0:root:/root:/bin/sh" >"$building/etc/passwd"
+      echo "nobody:x:65534:65534:nobody:/:/bin/sh" >>"$building/etc/passwd"
+      printf 'root:x:0:\nnogroup:x:65534:\n' >"$building/etc/group"
+      chmod 1777 "$building/tmp"
+      mkdir -p "$FIXTURES"
+      mv -T "$building" "$rootfs" 2>/dev/null || rm -rf "$building"
+    fi
+    tar -C "$rootfs" --numeric-owner -cf "$tarball.$$" . && mv "$tarball.$$" "$tarball"
+  fi
+  echo "$tarball"
+}
+TARBALL=$(busybox_tarball)
+IMAGE=busybox:latest
+
+# ---- engines ----
+mkdir -p "$TMP/podman"/{root,run,tmp}
+cat >"$TMP/podman/storage.conf" <<EOF
+[storage]
+driver = "overlay"
+graphroot = "$TMP/podman/root"
+runroot = "$TMP/podman/run"
+EOF
+# podman's defaults for root are nofile 1048576 (above this machine's hard
+# limit, and crun may not raise one) and nproc 32768; naming one limit in
+# default_ulimits drops the other default (nproc then comes out above the
+# 32768 that crun runs with, and fails the same way), so both are set.
+NPROC=$(ulimit -Hu)
+[ "$NPROC" != unlimited ] && [ "$NPROC" -lt 32768 ] || NPROC=32768
+cat >"$TMP/podman/containers.conf" <<EOF
+[containers]
+default_ulimits = ["nofile=$(ulimit -Hn):$(ulimit -Hn)", "nproc=$NPROC:$NPROC"]
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$TMP/podman/events.log"
+tmp_dir = "$TMP/podman/tmp"
+EOF
+
+declare -A FAILED=()
+TOOLS=()
+if berth_ import --change 'CMD ["sh"]' "$TARBALL" "$IMAGE" >"$TMP/import.out" 2>&1; then
+  TOOLS+=(berth)
+else
+  FAILED[berth]="import: $(tail -c 2000 "$TMP/import.out")"
+fi
+if podman_ import -q --change 'CMD ["sh"]' "$TARBALL" "$IMAGE" >"$TMP/import.out" 2>&1; then
+  TOOLS+=(podman)
+else
+  FAILED[podman]="import: $(tail -c 2000 "$TMP/import.out")"
+fi
+if command -v "$DOCKERD" >/dev/null 2>&1; then
+  # A private mount namespace with an empty /run: dockerd would otherwise use
+  # a host containerd at /run/containerd/containerd.sock if one ran, and the
+  # shims of containerd 1.6 put their sockets in /run/containerd/s.
+  unshare --mount --propagation private -- sh -c 'mount -t tmpfs -o mode=755 tmpfs /run && exec "$@"' sh \
+    "$DOCKERD" --iptables=false --ip6tables=false --bridge=none --storage-driver overlay2 \
+    --data-root "$TMP/docker-data" --exec-root "$TMP/docker-exec" \
+    -H "unix://$DOCKER_SOCK" --pidfile "$TMP/docker.pid" >"$TMP/dockerd.log" 2>&1 &
+  DOCKERD_PID=$!
+  for _ in $(seq 300); do
+    docker_ version >/dev/null 2>&1 && break
+    kill -0 "$DOCKERD_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if ! docker_ version >/dev/null 2>&1; then
+    FAILED[docker]="dockerd did not start: $(tail -n 5 "$TMP/dockerd.log")"
+  elif docker_ import --change 'CMD ["sh"]' "$TARBALL" "$IMAGE" >"$TMP/import.out" 2>&1; then
+    TOOLS+=(docker)
+  else
+    FAILED[docker]="import: $(tail -c 2000 "$TMP/import.out")"
+  fi
+else
+  FAILED[docker]="$DOCKERD not found"
+fi
+
+run_cmd() { # run_cmd TOOL: the measured command line
+  case $1 in
+    berth) echo "$BERTH --root $TMP/berth/root --runroot $TMP/berth/run run --rm $IMAGE true" ;;
+    podman) echo "podman_ run --rm --network none $IMAGE true" ;;
+    docker) echo "docker_ run --rm --network none $IMAGE true" ;;
+  esac
+}
+# run_one TOOL: one measured run; sets R_NS, or records the failure and returns 1.
+run_one() {
+  local tool=$1 status=0
+  case $tool in
+    berth) "$TIMER" "$TMP/t.out" "$BERTH" --root "$TMP/berth/root" --runroot "$TMP/berth/run" \
+      run --rm "$IMAGE" true ;;
+    podman) CONTAINERS_STORAGE_CONF="$TMP/podman/storage.conf" CONTAINERS_CONF="$TMP/podman/containers.conf" \
+      "$TIMER" "$TMP/t.out" "$PODMAN" --root "$TMP/podman/root" --runroot "$TMP/podman/run" \
+      run --rm --network none "$IMAGE" true ;;
+    docker) "$TIMER" "$TMP/t.out" "$DOCKER" -H "unix://$DOCKER_SOCK" run --rm --network none "$IMAGE" true ;;
+  esac </dev/null >"$TMP/run.out" 2>"$TMP/run.err" || status=$?
+  if [ "$status" != 0 ]; then
+    FAILED[$tool]="'$(run_cmd "$tool")' exited $status: $(head -c 2000 "$TMP/run.out") $(head -c 4000 "$TMP/run.err")"
+    return 1
+  fi
+  read -r R_NS _ <"$TMP/t.out"
+}
+
+load_warning() {
+  if awk -v n="$(nproc)" '{exit !($1 > n / 2)}' /proc/loadavg; then
+    echo "  warning: the machine is busy (1-min load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs); figures will be noisy" >&2
+  fi
+}
+
+echo "bench/run.sh: N=$N, kernel $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+load_warning
+echo "  berth:  $BERTH"
+echo "  podman: $(podman_ version -f '{{.Client.Version}}' 2>/dev/null || echo -), runtime $(podman_ info -f '{{.Host.OCIRuntime.Name}}' 2>/dev/null || echo -)"
+echo "  docker: client $("$DOCKER" --version 2>/dev/null | head -n1), server $(docker_ version -f '{{.Server.Version}}' 2>/dev/null || echo -)"
+
+# Warm-up (page cache, first cgroups, podman's first-run set-up), unmeasured.
+for tool in "${TOOLS[@]}"; do run_one "$tool" || true; done
+
+SAMPLES="$TMP/samples.tsv" # round tool ns
+: >"$SAMPLES"
+for ((round = 1; round <= N; round++)); do
+  live=()
+  for tool in "${TOOLS[@]}"; do [ -n "${FAILED[$tool]:-}" ] || live+=("$tool"); done
+  ((${#live[@]})) || break
+  k=$((round % ${#live[@]}))
+  line="round $round:"
+  for tool in "${live[@]:k}" "${live[@]:0:k}"; do
+    if run_one "$tool"; then
+      echo "$round $tool $R_NS" >>"$SAMPLES"
+      line+=" $tool=$(awk -v n="$R_NS" 'BEGIN {printf "%.1f", n / 1e6}')ms"
+    else
+      line+=" $tool=FAILED"
+    fi
+  done
+  echo "$line"
+done
+
+median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) {print "nan"; exit} if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+echo
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+load_warning
+echo
+printf '%-7s %5s %10s %10s %10s\n' engine runs "median ms" "min ms" "max ms"
+declare -A MED=()
+for tool in berth podman docker; do
+  runs=$(awk -v t="$tool" '$2 == t' "$SAMPLES" | wc -l)
+  if [ "$runs" == 0 ]; then
+    printf '%-7s %5s FAILED: %s\n' "$tool" 0 "${FAILED[$tool]:-no samples}"
+    continue
+  fi
+  MED[$tool]=$(awk -v t="$tool" '$2 == t {print $3 / 1e6}' "$SAMPLES" | median)
+  printf '%-7s %5s %10.1f %10.1f %10.1f\n' "$tool" "$runs" "${MED[$tool]}" \
+    "$(awk -v t="$tool" '$2 == t {print $3 / 1e6}' "$SAMPLES" | sort -n | head -n1)" \
+    "$(awk -v t="$tool" '$2 == t {print $3 / 1e6}' "$SAMPLES" | sort -n | tail -n1)"
+  [ -z "${FAILED[$tool]:-}" ] || echo "        (then failed: ${FAILED[$tool]})"
+done
+echo
+for other in podman docker; do
+  [ -n "${MED[berth]:-}" ] && [ -n "${MED[$other]:-}" ] || continue
+  r=$(awk -v o="$other" '$2 == "berth" {b[$1] = $3} $2 == o {x[$1] = $3}
+        END {for (i in b) if ((i in x) && x[i] > 0) print b[i] / x[i]}' "$SAMPLES" | median)
+  printf 'berth/%-6s %.2fx (median of per-round ratios; ratio of medians %.2fx)\n' "$other" "$r" \
+    "$(awk -v b="${MED[berth]}" -v o="${MED[$other]}" 'BEGIN {print b / o}')"
+done
+[ -n "${MED[berth]:-}" ] || exit 1
