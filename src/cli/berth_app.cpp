@@ -25,6 +25,8 @@ const std::vector<Command>& top_level_commands() {
   static const std::vector<Command> commands = {
       {{"create"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", command_create,
        "berth container create, berth create"},
+      {{"exec"}, "[OPTIONS] CONTAINER COMMAND [ARG...]", "Execute a command in a running container", command_exec,
+       "berth container exec, berth exec"},
       {{"history"},
        "[OPTIONS] IMAGE",
        "Show the history of an image",
@@ -95,6 +97,8 @@ const std::vector<Command>& container_commands() {
   static const std::vector<Command> commands = {
       {{"create"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", command_create,
        "berth container create, berth create"},
+      {{"exec"}, "[OPTIONS] CONTAINER COMMAND [ARG...]", "Execute a command in a running container", command_exec,
+       "berth container exec, berth exec"},
       {{"inspect"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Display detailed information on one or more containers",
        command_container_inspect},
       {{"kill"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Kill one or more running containers", command_kill,

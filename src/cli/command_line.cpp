@@ -59,6 +59,10 @@ std::optional<int> Invocation::parse(ArgCount count) {
 
   const int given = static_cast<int>(args_.size());
   if (given >= count.min && (count.max < 0 || given <= count.max)) return std::nullopt;
+  return report_argument_count(count);
+}
+
+int Invocation::report_argument_count(ArgCount count) {
   auto plural = [](int n) { return n == 1 ? "argument" : "arguments"; };
   std::string requirement;
   if (count.max == 0)

@@ -48,6 +48,10 @@ class Invocation {
   // flag error, 1 for a wrong number of arguments), or nothing to go on.
   std::optional<int> parse(ArgCount count);
   const std::vector<std::string>& args() const { return args_; }
+  // docker's "\"berth tag\" requires exactly 2 arguments." with the usage, on
+  // stderr; returns its exit status (1). For commands whose positionals are
+  // bound to options and so cannot be counted by parse().
+  int report_argument_count(ArgCount count);
 
   std::string command_path() const { return "berth " + info_.path; }
   std::string help_text() const;

@@ -34,6 +34,7 @@ int command_rm(Invocation& invocation);                 // rm, container rm
 int command_wait(Invocation& invocation);               // wait, container wait
 int command_ps(Invocation& invocation);                 // ps, container ls
 int command_logs(Invocation& invocation);               // logs, container logs
+int command_exec(Invocation& invocation);               // exec, container exec
 int command_container_inspect(Invocation& invocation);  // container inspect
 int command_volume_create(Invocation& invocation);   // volume create
 int command_volume_ls(Invocation& invocation);       // volume ls, volume list

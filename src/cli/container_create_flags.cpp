@@ -269,14 +269,7 @@ std::optional<int> parse_create_command_line(Invocation& invocation, CreateFlags
   add_create_flags(invocation.flags(), flags, is_run);
   // IMAGE and COMMAND are taken by the declarations above, so no argument is left over.
   if (auto status = invocation.parse(at_least(0))) return status;
-  if (flags.image.empty()) {
-    // Invocation's own wording for a missing argument, usage included.
-    std::string usage = invocation.help_text();
-    usage = usage.substr(0, std::min(usage.find("\nAliases:"), usage.find("\nOptions:")));
-    invocation.env.err(fmt::format("\"{}\" requires at least 1 argument.\nSee '{} --help'.\n{}",
-                                   invocation.command_path(), invocation.command_path(), usage));
-    return 1;
-  }
+  if (flags.image.empty()) return invocation.report_argument_count(at_least(1));
   if (auto converted = convert_create_flags(flags, host); !converted)
     return report_create_flags_error(invocation, converted.error());
   return std::nullopt;

@@ -23,6 +23,10 @@ Result<CreateContainerResult> ContainerService::create(const CreateContainerRequ
     return fail("network mode \"{}\" is not supported yet: use --network none or --network host",
                 record.host.network_mode);
   BERTH_ASSIGN(record.id, new_container_id());
+  // As dockerd, which shows it in inspect's Config.Hostname (a container on
+  // the host's network or UTS namespace has the host's name instead).
+  if (record.config.hostname.empty() && record.host.network_mode != "host" && record.host.uts_mode != "host")
+    record.config.hostname = record.id.substr(0, 12);
   record.image_id = image.id;
   record.image_name = request.config.image;
   record.created_unix_nano = unix_nano_now();

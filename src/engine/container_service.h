@@ -65,6 +65,23 @@ struct RemoveOptions {
   bool volumes = false;
 };
 
+// docker exec: a further process in a running container.
+struct ExecRequest {
+  std::vector<std::string> cmd;
+  std::vector<std::string> env;  // KEY=value (or a bare KEY, which unsets), after the container's
+  std::string user;              // empty: the container's
+  std::string working_dir;       // empty: the container's
+  bool tty = false;
+  bool interactive = false;  // else the process's stdin is /dev/null
+  bool detach = false;       // stdio /dev/null; returns once the process runs
+  bool privileged = false;   // every capability
+};
+
+struct ExecOutcome {
+  int exit_code = 0;        // foreground: the process's status (128 + signal when killed)
+  std::string start_error;  // set when the process could not be started (docker: exit 126)
+};
+
 class ContainerService {
  public:
   ContainerService(EngineOptions options, LocalImageService& images);
@@ -80,6 +97,10 @@ class ContainerService {
   Status remove(std::string_view name, const RemoveOptions& options);
   // Waits until the container is not running; its exit code.
   Result<int> wait(std::string_view name);
+
+  // The process shares our stdout/stderr (and stdin with `interactive`);
+  // with a tty, we relay between our terminal and its pty.
+  Result<ExecOutcome> exec(std::string_view name, const ExecRequest& request);
 
   Result<ContainerRecord> find(std::string_view name);  // folded with the live state
   Result<std::vector<ContainerRecord>> list();          // newest first, folded

@@ -15,30 +15,6 @@ constexpr std::string_view kDefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/
 
 // Docker's ReplaceOrAppendEnvValues: an override replaces the default of the
 // same key in place or is appended; "KEY" without "=" removes KEY.
-std::vector<std::string> container_env(const std::string& hostname, bool tty, const std::vector<std::string>& env) {
-  std::vector<std::optional<std::string>> merged{std::string(kDefaultPath), "HOSTNAME=" + hostname};
-  if (tty) merged.push_back("TERM=xterm");
-  auto find = [&](std::string_view key) -> std::optional<std::string>* {
-    for (auto& entry : merged)
-      if (entry && std::string_view(*entry).substr(0, entry->find('=')) == key) return &entry;
-    return nullptr;
-  };
-  for (auto& entry : env) {
-    auto equals = entry.find('=');
-    if (equals == std::string::npos) {
-      if (auto* existing = find(entry)) existing->reset();
-      continue;
-    }
-    if (auto* existing = find(std::string_view(entry).substr(0, equals)))
-      *existing = entry;
-    else
-      merged.push_back(entry);
-  }
-  std::vector<std::string> out;
-  for (auto& entry : merged)
-    if (entry) out.push_back(std::move(*entry));
-  return out;
-}
 
 // "host", "container:<id>", or a private namespace ("" or one of `private_words`).
 enum class NsMode { private_ns, host, container };
@@ -96,6 +72,31 @@ void add_namespace(oci::Spec& spec, oci::NamespaceType type, std::string path = 
 }
 
 }  // namespace
+
+std::vector<std::string> container_env(const std::string& hostname, bool tty, const std::vector<std::string>& env) {
+  std::vector<std::optional<std::string>> merged{std::string(kDefaultPath), "HOSTNAME=" + hostname};
+  if (tty) merged.push_back("TERM=xterm");
+  auto find = [&](std::string_view key) -> std::optional<std::string>* {
+    for (auto& entry : merged)
+      if (entry && std::string_view(*entry).substr(0, entry->find('=')) == key) return &entry;
+    return nullptr;
+  };
+  for (auto& entry : env) {
+    auto equals = entry.find('=');
+    if (equals == std::string::npos) {
+      if (auto* existing = find(entry)) existing->reset();
+      continue;
+    }
+    if (auto* existing = find(std::string_view(entry).substr(0, equals)))
+      *existing = entry;
+    else
+      merged.push_back(entry);
+  }
+  std::vector<std::string> out;
+  for (auto& entry : merged)
+    if (entry) out.push_back(std::move(*entry));
+  return out;
+}
 
 const std::vector<std::string>& default_masked_paths() {
   static const std::vector<std::string> paths{

@@ -78,4 +78,9 @@ const std::vector<std::string>& default_readonly_paths();
 
 Result<ContainerSpec> make_runtime_spec(const SpecInputs& inputs);
 
+// Docker's process environment: PATH (unless set), HOSTNAME, TERM=xterm with
+// a tty, then `env` in order (a later KEY=… replaces, a bare KEY removes).
+// `exec` uses it too, with the exec's tty and the container's env + its own.
+std::vector<std::string> container_env(const std::string& hostname, bool tty, const std::vector<std::string>& env);
+
 }  // namespace berth

@@ -1,5 +1,7 @@
 #include "engine/spec_security.h"
 
+#include <sys/prctl.h>
+
 #include <algorithm>
 
 #include "runtime/process_setup.h"
@@ -46,14 +48,26 @@ const std::vector<std::string>& all_capabilities() {
   return caps;
 }
 
+const std::vector<std::string>& available_capabilities() {
+  // Our bounding set does not change while we run: read it once.
+  static const std::vector<std::string> caps = [] {
+    std::vector<std::string> held;
+    const auto& names = all_capabilities();
+    for (size_t cap = 0; cap < names.size(); ++cap)
+      if (::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1) held.push_back(names[cap]);
+    return held;
+  }();
+  return caps;
+}
+
 Result<std::vector<std::string>> container_capabilities(const HostConfig& host) {
   // Names are checked even when privileged ignores them: a typo is still a typo.
   BERTH_ASSIGN(auto add, normalize(host.cap_add));
   BERTH_ASSIGN(auto drop, normalize(host.cap_drop));
-  if (host.privileged) return all_capabilities();
+  if (host.privileged) return available_capabilities();
   std::vector<std::string> caps;
   if (contains(add, "ALL")) {
-    for (auto& cap : all_capabilities())
+    for (auto& cap : available_capabilities())
       if (!contains(drop, cap)) caps.push_back(cap);
     return caps;
   }

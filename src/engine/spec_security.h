@@ -14,6 +14,10 @@ namespace berth {
 const std::vector<std::string>& default_capabilities();
 // Every capability Berth knows (the set a privileged container gets).
 const std::vector<std::string>& all_capabilities();
+// Those of all_capabilities() in our own bounding set: what "privileged" and
+// --cap-add ALL grant, as dockerd does (a capability we lack, such as
+// CAP_SYS_RESOURCE on a restricted host, cannot be given).
+const std::vector<std::string>& available_capabilities();
 
 // Docker's TweakCapabilities: privileged → all; CapAdd "ALL" → all but
 // CapDrop; CapDrop "ALL" → CapAdd only; else defaults - CapDrop + CapAdd.

@@ -69,6 +69,11 @@ Result<ContainerNamespaces> open_container_namespaces(const ContainerState& stat
       if (::chroot(root.c_str()) != 0) return fail_errno(errno, "chroot {}", root);
     }
     if (::chdir("/") != 0) return fail_errno(errno, "chdir /");
+    for (int target = 0; target < 3; ++target) {
+      int source = options.stdio[static_cast<size_t>(target)];
+      if (source >= 0 && source != target && ::dup2(source, target) < 0)
+        return fail_errno(errno, "set up fd {} of the process", target);
+    }
     if (options.process.terminal) {
       if (console_fd < 0) return fail("process.terminal is true but no --console-socket was given");
       UniqueFd root(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -167,7 +172,7 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
   if (console_receiver) {
     BERTH_ASSIGN(pty_master, receive_pty_master(console_receiver.get()));
   }
-  return wait_in_foreground(pid, pty_master.get());
+  return wait_in_foreground(pid, pty_master.get(), options.relay_stdin);
 }
 
 }  // namespace berth::runtime

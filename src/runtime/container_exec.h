@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <string>
 
 #include "base/result.h"
@@ -17,6 +18,10 @@ struct ExecOptions {
   std::string pid_file;
   int preserve_fds = 0;
   bool detach = false;
+  // Descriptors the process gets as its stdin, stdout, stderr instead of
+  // ours (-1: ours). A terminal replaces all three.
+  std::array<int, 3> stdio{-1, -1, -1};
+  bool relay_stdin = true;  // with a terminal in the foreground: copy our stdin to it
 };
 
 // Starts the process. Detached: returns its pid once it has exec'd.

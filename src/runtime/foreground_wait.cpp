@@ -9,6 +9,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "base/fd_passing.h"
 
 namespace berth::runtime {
@@ -66,12 +68,13 @@ bool copy_once(int from, int to) {
   return true;
 }
 
-int wait_with_terminal(pid_t pid, int pty_master) {
+int wait_with_terminal(pid_t pid, int pty_master, bool relay_stdin) {
   sigset_t set = forwarded_signals();
   UniqueFd signals(::signalfd(-1, &set, SFD_CLOEXEC));
-  RawTerminal raw;
+  std::optional<RawTerminal> raw;
+  if (relay_stdin) raw.emplace();
   copy_window_size(pty_master);
-  bool stdin_open = true, output_open = true;
+  bool stdin_open = relay_stdin, output_open = true;
   for (;;) {
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) == pid) {
@@ -105,8 +108,8 @@ void block_forwarded_signals() {
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
 }
 
-int wait_in_foreground(pid_t pid, int pty_master) {
-  if (pty_master >= 0) return wait_with_terminal(pid, pty_master);
+int wait_in_foreground(pid_t pid, int pty_master, bool relay_stdin) {
+  if (pty_master >= 0) return wait_with_terminal(pid, pty_master, relay_stdin);
   sigset_t set = forwarded_signals();
   for (;;) {
     int status = 0;

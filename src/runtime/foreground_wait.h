@@ -18,8 +18,9 @@ void block_forwarded_signals();
 // Waits for our child `pid` and returns its status as a shell reports it
 // (128 + signal when killed). With a pty master, copies our stdin to it and
 // it to our stdout meanwhile (our terminal in raw mode), and passes window
-// size changes on.
-int wait_in_foreground(pid_t pid, int pty_master = -1);
+// size changes on. Without `relay_stdin` our stdin is left alone (docker
+// exec -t without -i).
+int wait_in_foreground(pid_t pid, int pty_master = -1, bool relay_stdin = true);
 
 // A socketpair standing in for --console-socket: the init gets `for_init`,
 // we receive the pty master on `ours`.

@@ -6,12 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/image_lib.sh"
 
-# Containers this suite started are stopped by pid on any exit.
-stop_containers() {
-  local id
-  for id in $(b ps -aq --no-trunc 2>/dev/null); do b rm -f "$id" >/dev/null 2>&1 || true; done
-}
-CLEANUP_HOOKS+=(stop_containers)
+CLEANUP_HOOKS+=(remove_all_containers)
 
 expect_status 0 "import the busybox image" -- b import --change 'CMD ["sh"]' "$(busybox_tarball)" busybox:latest
 

@@ -8,6 +8,13 @@ export BERTH_ROOT="$TEST_DIR/root" BERTH_RUNROOT="$TEST_DIR/run"
 export DOCKER_CONFIG="$TEST_DIR/docker-config"
 b() { "$BERTH" "$@"; }
 
+# For CLEANUP_HOOKS in container suites: every container of the private
+# store is removed (berth stops each by its recorded pid).
+remove_all_containers() {
+  local id
+  for id in $(b ps -aq --no-trunc 2>/dev/null); do b rm -f "$id" >/dev/null 2>&1 || true; done
+}
+
 # start_registry [PORT [HTPASSWD]]: Debian's docker-registry on 127.0.0.1:PORT
 # (default 5000), storage in the test dir, basic auth from an htpasswd file
 # when given; stopped by PID when the suite exits.

@@ -1,5 +1,7 @@
 #include "engine/spec_resources.h"
 
+#include <sys/prctl.h>
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -317,7 +319,7 @@ TEST(Capabilities, DefaultsAddDropAll) {
   host.cap_drop = {"SYS_ADMIN"};
   caps = container_capabilities(host);
   ASSERT_TRUE(caps);
-  EXPECT_EQ(caps->size(), all_capabilities().size() - 1);
+  EXPECT_EQ(caps->size(), available_capabilities().size() - 1);
   host.cap_add = {"CHOWN"};
   host.cap_drop = {"ALL"};
   caps = container_capabilities(host);
@@ -328,7 +330,16 @@ TEST(Capabilities, DefaultsAddDropAll) {
   host.cap_drop = {"CHOWN"};
   caps = container_capabilities(host);
   ASSERT_TRUE(caps);
-  EXPECT_EQ(*caps, all_capabilities());
+  EXPECT_EQ(*caps, available_capabilities());
+}
+
+TEST(Capabilities, AvailableAreThoseInOurBoundingSet) {
+  const auto& all = all_capabilities();
+  const auto& available = available_capabilities();
+  for (size_t cap = 0; cap < all.size(); ++cap) {
+    bool held = ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1;
+    EXPECT_EQ(std::count(available.begin(), available.end(), all[cap]), held ? 1 : 0) << all[cap];
+  }
 }
 
 TEST(Capabilities, UnknownFails) {
