@@ -26,6 +26,7 @@
 #include "runtime/process_clone.h"
 #include "runtime/process_setup.h"
 #include "runtime/seccomp.h"
+#include "runtime/seccomp_cache.h"
 #include "runtime/state_json.h"
 #include "runtime/sync_channel.h"
 
@@ -126,7 +127,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   // Compiled here, once, so the init only installs it; a bad profile fails before any process exists.
   std::optional<SeccompProgram> seccomp;
   if (spec->linux.seccomp) {
-    auto compiled = compile_seccomp(*spec->linux.seccomp);
+    auto compiled = compile_seccomp_cached(*spec->linux.seccomp, store.root());
     if (!compiled) return with_context(std::move(compiled), "config.json");
     seccomp = std::move(*compiled);
   }

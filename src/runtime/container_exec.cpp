@@ -18,6 +18,7 @@
 #include "runtime/namespaces.h"
 #include "runtime/process_clone.h"
 #include "runtime/process_launch.h"
+#include "runtime/seccomp_cache.h"
 #include "runtime/sync_channel.h"
 
 namespace berth::runtime {
@@ -105,7 +106,7 @@ Result<int> exec_in_container(const StateStore& store, const std::string& id, Ex
   BERTH_ASSIGN(auto cgroup, container_cgroup(container.state));
   std::optional<SeccompProgram> seccomp;
   if (spec.linux.seccomp) {
-    BERTH_ASSIGN(seccomp, compile_seccomp(*spec.linux.seccomp));
+    BERTH_ASSIGN(seccomp, compile_seccomp_cached(*spec.linux.seccomp, store.root()));
   }
 
   UniqueFd console_socket, console_receiver;
