@@ -58,7 +58,10 @@ Status ContainerService::refresh(ContainerRecord& record) {
   ContainerPaths paths = paths_of(record.id);
   if (auto report = read_file(paths.exit_json().string())) {
     auto document = nlohmann::json::parse(*report, nullptr, /*allow_exceptions=*/false);
-    if (!document.is_object()) return fail("container {}: exit.json is not a JSON object", record.id);
+    // Torn by a crash (the shim does not fsync it) or written by someone
+    // else: the container has ended, with a status nobody knows.
+    if (!document.is_object())
+      document = {{"exit_code", 255}, {"error", "the shim's exit record is unreadable (host crashed?)"}};
     bool restarting = document.value("restarting", false) && !state.stop_requested;
     state.status = restarting ? ContainerStatus::restarting : ContainerStatus::exited;
     state.exit_code = document.value("exit_code", 255);

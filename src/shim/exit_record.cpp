@@ -37,7 +37,7 @@ std::string format_exit_record(const ExitRecord& record) {
 }
 
 Status write_exit_record(const std::string& path, const ExitRecord& record) {
-  return replace_file_durably(path, format_exit_record(record));
+  return replace_file_atomically(path, format_exit_record(record));
 }
 
 std::optional<unsigned long long> parse_oom_kill_count(std::string_view content) {

@@ -25,7 +25,7 @@ Result<std::string> read_small_file(const std::string& path, size_t max_size) {
   }
 }
 
-Status replace_file_durably(const std::string& path, std::string_view content) {
+Status replace_file_atomically(const std::string& path, std::string_view content) {
   std::string temporary = path + ".tmp-" + std::to_string(::getpid());
   ::unlink(temporary.c_str());
   // O_EXCL|O_NOFOLLOW: a file or symlink planted at the temporary name is not followed.
@@ -41,11 +41,6 @@ Status replace_file_durably(const std::string& path, std::string_view content) {
       return shim_fail_errno(err, "write ", temporary);
     }
     rest.remove_prefix(static_cast<size_t>(written));
-  }
-  if (::fsync(fd.get()) != 0) {
-    int err = errno;
-    ::unlink(temporary.c_str());
-    return shim_fail_errno(err, "fsync ", temporary);
   }
   fd.reset();
   if (::rename(temporary.c_str(), path.c_str()) != 0) {

@@ -92,6 +92,16 @@ expect_contains "$(b inspect -f '{{.State.Error}}' orphan)" "berth-shim" "with t
 # Gone, or a zombie waiting for this sandbox's pid 1 to reap it.
 expect_eq "$(awk '$3 != "Z" {print "alive"}' "/proc/$init_pid/stat" 2>/dev/null || true)" "" "and its process was killed"
 
+# A torn exit.json (the shim writes it without fsync; a host crash can leave
+# it empty on a disk-backed run dir) reads as an exit of unknown status.
+b run -d --name torn busybox sleep 1000 >/dev/null
+torn_id=$(b inspect -f '{{.Id}}' torn)
+printf '{"exit_co' >"$BERTH_RUNROOT/$torn_id/exit.json"
+expect_eq "$(b inspect -f '{{.State.Status}} {{.State.ExitCode}}' torn)" "exited 255" "a torn exit record reads as exited"
+expect_contains "$(b inspect -f '{{.State.Error}}' torn)" "unreadable" "with the reason"
+expect_status 0 "ps -a still lists everything" -- b ps -a
+expect_status 0 "and it can be removed" -- b rm -f torn
+
 b run -d --name rebooted busybox sleep 1000 >/dev/null
 reboot_id=$(b inspect -f '{{.Id}}' rebooted)
 init_pid=$(b inspect -f '{{.State.Pid}}' rebooted)
