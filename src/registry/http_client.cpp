@@ -7,6 +7,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "registry/curl_loader.h"
+
 namespace berth {
 
 namespace {
@@ -268,7 +270,8 @@ HttpExchange HttpClient::perform(const HttpRequest& request) {
   std::unique_ptr<CURL, HandleDeleter> handle(curl_easy_init());
   if (!handle) {
     transfer.exchange.failure = HttpFailure::transport;
-    transfer.exchange.error = Error{"curl_easy_init failed"};
+    auto loaded = load_libcurl();
+    transfer.exchange.error = loaded ? Error{"curl_easy_init failed"} : loaded.error();
     return std::move(transfer.exchange);
   }
   CURL* curl = handle.get();
