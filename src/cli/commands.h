@@ -35,6 +35,12 @@ int command_wait(Invocation& invocation);               // wait, container wait
 int command_ps(Invocation& invocation);                 // ps, container ls
 int command_logs(Invocation& invocation);               // logs, container logs
 int command_exec(Invocation& invocation);               // exec, container exec
+int command_pause(Invocation& invocation);              // pause, container pause
+int command_unpause(Invocation& invocation);            // unpause, container unpause
+int command_rename(Invocation& invocation);             // rename, container rename
+int command_top(Invocation& invocation);                // top, container top
+int command_port(Invocation& invocation);               // port, container port
+int command_container_prune(Invocation& invocation);    // container prune
 int command_container_inspect(Invocation& invocation);  // container inspect
 int command_volume_create(Invocation& invocation);   // volume create
 int command_volume_ls(Invocation& invocation);       // volume ls, volume list

@@ -3,29 +3,10 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/container_each.h"
 #include "runtime/container_ops.h"
 
 namespace berth::cli {
-
-namespace {
-
-template <class Act>
-int for_each_container(Invocation& invocation, Act act) {
-  CommandEnv& env = invocation.env;
-  auto containers = env.containers();
-  if (!containers) return env.report(containers.error());
-  bool failed = false;
-  for (const std::string& name : invocation.args()) {
-    auto done = act(**containers, name);
-    if (!done) {
-      env.report(done.error());
-      failed = true;
-    }
-  }
-  return failed ? 1 : 0;
-}
-
-}  // namespace
 
 int command_stop(Invocation& invocation) {
   std::optional<int> timeout;

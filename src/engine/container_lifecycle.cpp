@@ -99,6 +99,11 @@ Status ContainerService::send_signal(ContainerRecord& record, int signal) {
   runtime::StateStore store(paths.runtime_root.string());
   auto sent = runtime::kill_container(store, record.id, signal, /*all=*/signal == SIGKILL);
   if (!sent && process_alive(record.state.pid, 0)) return with_context(std::move(sent), "signal the container");
+  // A frozen process cannot die: thaw it, as dockerd does.
+  if (signal == SIGKILL && record.state.status == ContainerStatus::paused) {
+    (void)runtime::resume_container(store, record.id);
+    record.state.status = ContainerStatus::running;
+  }
   return {};
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -82,6 +83,11 @@ struct ExecOutcome {
   std::string start_error;  // set when the process could not be started (docker: exit 126)
 };
 
+struct ContainerPruneReport {
+  std::vector<std::string> removed;  // ids
+  uint64_t reclaimed_bytes = 0;      // their writable layers, as du counts them
+};
+
 class ContainerService {
  public:
   ContainerService(EngineOptions options, LocalImageService& images);
@@ -101,6 +107,17 @@ class ContainerService {
   // The process shares our stdout/stderr (and stdin with `interactive`);
   // with a tty, we relay between our terminal and its pty.
   Result<ExecOutcome> exec(std::string_view name, const ExecRequest& request);
+
+  // Freezes / thaws every process of the container (the cgroup freezer).
+  Status pause(std::string_view name);
+  Status unpause(std::string_view name);
+  Status rename(std::string_view name, std::string_view new_name);
+  // The container's processes as `ps <ps_args>` shows them: its header and
+  // the rows of the container's pids (docker top).
+  Result<std::string> top(std::string_view name, const std::vector<std::string>& ps_args);
+  // Removes every container that is not running (created, exited, dead)
+  // and for which `keep` is false.
+  Result<ContainerPruneReport> prune(const std::function<bool(const ContainerRecord&)>& keep);
 
   Result<ContainerRecord> find(std::string_view name);  // folded with the live state
   Result<std::vector<ContainerRecord>> list();          // newest first, folded

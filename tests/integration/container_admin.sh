@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# pause/unpause (the cgroup freezer really stops the processes), rename,
+# top, port and container prune, with docker's output and exit statuses.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/image_lib.sh"
+
+CLEANUP_HOOKS+=(remove_all_containers)
+
+expect_status 0 "import the busybox image" -- b import --change 'CMD ["sh"]' "$(busybox_tarball)" busybox:latest
+# A counter that advances every 50 ms while the container runs.
+expect_status 0 "run a ticking container" -- \
+  b run -d --name ticker busybox sh -c 'i=0; while true; do i=$((i+1)); echo $i >/tick; sleep 0.05; done'
+
+# ---- pause / unpause ----
+expect_status 0 "pause" -- b pause ticker
+expect_eq "$(last_out)" "ticker" "pause prints the name"
+expect_eq "$(b inspect -f '{{.State.Status}} {{.State.Paused}} {{.State.Running}}' ticker)" "paused true true" \
+  "inspect shows it paused (and running, as docker)"
+expect_contains "$(b ps --format '{{.Status}}' --filter name=ticker)" "(Paused)" "ps says Paused"
+init_pid=$(b inspect -f '{{.State.Pid}}' ticker)
+first=$(cat "/proc/$init_pid/root/tick")
+sleep 0.3
+expect_eq "$(cat "/proc/$init_pid/root/tick")" "$first" "a paused container does not run"
+expect_status 1 "pause twice" -- b pause ticker
+expect_contains "$(last_err)" "is already paused" "docker's words"
+expect_status 1 "exec in a paused container" -- b exec ticker true
+expect_contains "$(last_err)" "is paused, unpause the container before exec" "docker's words"
+expect_status 0 "unpause" -- b unpause ticker
+expect_eq "$(last_out)" "ticker" "unpause prints the name"
+sleep 0.3
+if [ "$(cat "/proc/$init_pid/root/tick")" -gt "$first" ]; then pass "it runs again"; else fail "it did not resume"; fi
+expect_status 1 "unpause of a running container" -- b unpause ticker
+expect_contains "$(last_err)" "is not paused" "docker's words"
+
+# ---- top ----
+expect_status 0 "top" -- b top ticker
+expect_contains "$(last_out | head -1)" "PID" "ps's header"
+expect_contains "$(last_out)" "while true" "the container's init"
+expect_eq "$(last_out | grep -c 'bash\|berth-shim' || true)" "0" "and nothing of the host"
+expect_status 0 "top with ps options" -- b top ticker -o pid,comm
+expect_eq "$(last_out | head -1 | tr -s ' ' | sed 's/^ //')" "PID COMMAND" "the options go to ps"
+expect_eq "$(last_out | sed -n 2p | awk '{print $1}')" "$init_pid" "the init's pid first"
+
+# ---- rename ----
+expect_status 0 "rename" -- b rename ticker clock
+expect_eq "$(b inspect -f '{{.Name}}' clock)" "/clock" "the new name"
+expect_status 1 "the old name is gone" -- b inspect ticker
+b create --name other busybox true >/dev/null
+expect_status 1 "rename to a taken name" -- b rename clock other
+expect_contains "$(last_err)" "is already in use by container" "docker's conflict"
+expect_status 1 "rename to the same name" -- b rename clock clock
+expect_contains "$(last_err)" "same name as its current name" "docker's words"
+expect_status 1 "rename to an invalid name" -- b rename clock 'bad name'
+expect_contains "$(last_err)" "Invalid container name" "docker's words"
+
+# ---- port (nothing is published without the network work) ----
+expect_status 0 "port lists nothing" -- b port clock
+expect_eq "$(last_out)" "" "no mappings"
+expect_status 1 "port of an unpublished port" -- b port clock 80
+expect_eq "$(last_err)" "Error: No public port '80/tcp' published for clock" "docker's words"
+
+# ---- a paused container can be stopped and removed ----
+b pause clock >/dev/null
+expect_status 0 "rm -f of a paused container" -- timeout 20 "$BERTH" rm -f clock
+expect_status 1 "it is gone" -- b inspect clock
+
+# ---- container prune ----
+b run --name keeper --label keep=yes busybox true
+b run --name writer busybox sh -c 'head -c 5000 /dev/zero >/payload'
+b run -d --name runner busybox sleep 300 >/dev/null
+expect_status 0 "prune with a label!= filter" -- b container prune -f --filter label!=keep
+expect_contains "$(last_out)" "Deleted Containers:" "docker's heading"
+expect_eq "$(b ps -a --format '{{.Names}}' | sort | tr '\n' ' ')" "keeper runner " "keeps the labelled and the running"
+expect_contains "$(last_out)" "Total reclaimed space: 5kB" "counts what the pruned containers wrote"
+expect_status 0 "a no at the prompt" -- bash -c "echo n | '$BERTH' container prune"
+expect_contains "$(last_out)" "Are you sure you want to continue? [y/N]" "asks first"
+expect_eq "$(b ps -aq | wc -l)" "2" "and removes nothing"
+expect_status 1 "an unknown filter" -- b container prune -f --filter bogus=1
+expect_eq "$(last_err)" "Error: invalid filter 'bogus'" "docker's words"
+expect_status 0 "prune everything stopped" -- b container prune -f
+expect_eq "$(b ps -a --format '{{.Names}}')" "runner" "only the running one is left"
+
+finish
