@@ -96,6 +96,7 @@ const std::vector<Command>& top_level_commands() {
        "berth container top, berth top"},
       {{"unpause"}, "CONTAINER [CONTAINER...]", "Unpause all processes within one or more containers",
        command_unpause, "berth container unpause, berth unpause"},
+      {{"version"}, "[OPTIONS]", "Show the Berth version information", command_version},
       {{"wait"}, "CONTAINER [CONTAINER...]", "Block until one or more containers stop, then print their exit codes",
        command_wait, "berth container wait, berth wait"},
   };
@@ -294,6 +295,8 @@ int run_berth(const std::vector<std::string>& args, const Io& io, EngineOptions 
   root.set_help_flag("-h,--help", "Print usage");
   std::string root_dir, runroot_dir;
   std::vector<std::string> insecure_registries;
+  bool show_version = false;
+  root.add_flag("-v,--version", show_version, "Print version information and quit");
   root.add_option("--root", root_dir, "Root of persistent state (default \"/var/lib/berth\", $BERTH_ROOT)")
       ->type_name("string");
   root.add_option("--runroot", runroot_dir, "Root of run state (default \"/run/berth\", $BERTH_RUNROOT)")
@@ -314,6 +317,10 @@ int run_berth(const std::vector<std::string>& args, const Io& io, EngineOptions 
     return flag_error(env, "flag needs an argument: " + what.substr(0, what.find(':')), "berth");
   } catch (const CLI::ParseError& error) {
     return flag_error(env, error.what(), "berth");
+  }
+  if (show_version) {
+    env.out(version_line());
+    return 0;
   }
   const std::vector<std::string> words = root.remaining();
   if (words.empty()) {

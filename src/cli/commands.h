@@ -3,6 +3,8 @@
 // status and reports its own errors.
 #pragma once
 
+#include <string>
+
 #include "cli/command_line.h"
 
 namespace berth::cli {
@@ -41,6 +43,9 @@ int command_rename(Invocation& invocation);             // rename, container ren
 int command_top(Invocation& invocation);                // top, container top
 int command_port(Invocation& invocation);               // port, container port
 int command_container_prune(Invocation& invocation);    // container prune
+int command_version(Invocation& invocation);            // version
+// "Berth version 0.1.0, build abc1234\n" (berth --version)
+std::string version_line();
 int command_container_inspect(Invocation& invocation);  // container inspect
 int command_volume_create(Invocation& invocation);   // volume create
 int command_volume_ls(Invocation& invocation);       // volume ls, volume list

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "base/version.h"
+
 namespace berth {
 
 // $DOCKER_CONFIG/config.json, else ~/.docker/config.json ($HOME, then the
@@ -22,7 +24,7 @@ struct RegistryOptions {
   // any <name>.cert with <name>.key) a client certificate, as Docker reads them.
   std::vector<std::filesystem::path> certs_dirs = {"/etc/berth/certs.d", "/etc/docker/certs.d",
                                                    "/etc/containers/certs.d"};
-  std::string user_agent = "berth/0.1";
+  std::string user_agent = std::string("berth/") + kBerthVersion;
   int max_attempts = 4;  // per transfer, for transient failures (broken connections, 5xx, 429)
   // First pause between attempts; it doubles each time. Tests shorten it.
   std::chrono::milliseconds retry_backoff{500};

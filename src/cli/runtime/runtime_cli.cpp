@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/version.h"
 #include "cli/runtime/verbs.h"
 #include "runtime/state_json.h"
 
@@ -15,7 +16,7 @@ namespace berth::cli {
 
 namespace {
 
-constexpr const char* version_text = "0.1.0";
+constexpr const char* version_text = kBerthVersion;
 
 void add_create_flags(CLI::App* command, CreateFlags& flags) {
   command->add_option("-b,--bundle", flags.bundle, "path to the bundle directory (default: current directory)");

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <stdio.h>
 
+#include <regex>
+
 #include "cli/berth_app.h"
 #include "fake_image_service.h"
 
@@ -127,6 +129,23 @@ TEST(FlagErrors, UnknownCommands) {
   run = berth(fake, {"image", "frobnicate"});
   EXPECT_EQ(run.status, 1);
   EXPECT_EQ(run.err, "berth: 'image frobnicate' is not a berth command.\nSee 'berth --help'\n");
+}
+
+TEST(Version, FlagCommandAndTemplate) {
+  FakeImageService fake;
+  BerthRun run = berth(fake, {"--version"});
+  EXPECT_EQ(run.status, 0);
+  EXPECT_TRUE(std::regex_match(run.out, std::regex("Berth version 0\\.1\\.0, build [0-9a-z]+\n"))) << run.out;
+  EXPECT_EQ(berth(fake, {"-v"}).out, run.out);
+  run = berth(fake, {"version"});
+  EXPECT_EQ(run.status, 0);
+  EXPECT_TRUE(run.out.starts_with("Client: Berth\n Version:           0.1.0\n API version:       1.43\n")) << run.out;
+  run = berth(fake, {"version", "--format", "{{.Client.Version}} {{.Client.Os}}"});
+  EXPECT_EQ(run.out, "0.1.0 linux\n");
+  run = berth(fake, {"version", "-f", "{{.Client.Version"});
+  EXPECT_EQ(run.status, 64);
+  EXPECT_TRUE(run.err.starts_with("template parsing error: ")) << run.err;
+  EXPECT_EQ(berth(fake, {"version", "extra"}).status, 1);
 }
 
 TEST(Help, CommandHelpInDockersLayout) {
