@@ -137,7 +137,7 @@ int command_run(Invocation& invocation) {
   auto started = (*containers)->start(*id, options);
   if (!started) {
     env.report(started.error());
-    if (flags.host.auto_remove) (void)(*containers)->remove(*id, {.force = true});
+    if (flags.host.auto_remove) (void)(*containers)->remove(*id, {.force = true, .volumes = true});
     return start_failure_status(started.error());
   }
   if (flags.detach) {
@@ -147,7 +147,7 @@ int command_run(Invocation& invocation) {
   int status = relay_until_exit(env, **containers, *id, *started, flags.config, flags.detach_keys, flags.sig_proxy);
   if (flags.host.auto_remove) {
     auto record = (*containers)->find(*id);
-    if (record && !record->state.running()) (void)(*containers)->remove(*id, {.force = true});
+    if (record && !record->state.running()) (void)(*containers)->remove(*id, {.force = true, .volumes = true});
   }
   return status;
 }

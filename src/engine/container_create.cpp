@@ -5,6 +5,7 @@
 #include "engine/container_names.h"
 #include "engine/container_record_json.h"
 #include "engine/container_service.h"
+#include "engine/spec_mounts.h"
 
 namespace berth {
 
@@ -22,6 +23,8 @@ Result<CreateContainerResult> ContainerService::create(const CreateContainerRequ
   if (record.host.network_mode != "none" && record.host.network_mode != "host")
     return fail("network mode \"{}\" is not supported yet: use --network none or --network host",
                 record.host.network_mode);
+  // Bad -v/--mount/--tmpfs combinations fail before anything is made.
+  BERTH_TRY(mount_requests(record.config, record.host));
   BERTH_ASSIGN(record.id, new_container_id());
   // As dockerd, which shows it in inspect's Config.Hostname (a container on
   // the host's network or UTS namespace has the host's name instead).
@@ -59,6 +62,15 @@ Result<CreateContainerResult> ContainerService::create(const CreateContainerRequ
       undo();
       return std::unexpected(std::move(put.error()));
     }
+  }
+  // Volumes after the row: their references name the container.
+  auto attached = attach_volumes(record);
+  if (attached) attached = save_state(record);
+  if (!attached) {
+    (void)detach_volumes(record, /*remove_anonymous=*/true);
+    (void)images_.metadata().remove_container_row(record.id);
+    undo();
+    return std::unexpected(std::move(attached.error()));
   }
   return CreateContainerResult{record.id, {}};
 }

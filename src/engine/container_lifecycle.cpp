@@ -201,12 +201,14 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
   // The row goes first: from here on the container does not exist, and what
   // a crash leaves of its directories has no row to look complete.
   BERTH_TRY(images_.metadata().remove_container_row(record.id));
+  // The container is gone whatever happens to its volumes: report, go on.
+  auto detached = detach_volumes(record, options.volumes);
   ContainerPaths paths = paths_of(record.id);
   BERTH_TRY(remove_path(paths.run_dir));
   BERTH_TRY(remove_path(paths.dir));
   std::error_code ignored;
   std::filesystem::remove(options_.runroot / "locks" / record.id, ignored);
-  return {};
+  return detached;
 }
 
 }  // namespace berth

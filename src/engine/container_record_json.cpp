@@ -2,6 +2,8 @@
 
 #include <time.h>
 
+#include "engine/spec_mounts.h"
+
 namespace berth {
 
 std::string rfc3339_nano(int64_t unix_nano) {
@@ -48,6 +50,46 @@ store::ContainerRow row_from_record(const ContainerRecord& record) {
   return row;
 }
 
+namespace {
+
+// Docker's inspect "Mounts": binds, volumes and --mount tmpfs, in the order asked.
+nlohmann::ordered_json mounts_json(const ContainerRecord& record, const std::filesystem::path& root) {
+  nlohmann::ordered_json mounts = nlohmann::ordered_json::array();
+  auto requests = mount_requests(record.config, record.host);
+  if (!requests) return mounts;  // create refused such a record; nothing to show
+  for (const MountRequest& request : *requests) {
+    nlohmann::ordered_json mount;
+    switch (request.kind) {
+      case MountRequest::Kind::bind:
+        mount = {{"Type", "bind"}, {"Source", request.source}, {"Destination", request.destination},
+                 {"Mode", ""},     {"RW", !request.read_only}, {"Propagation", request.propagation}};
+        break;
+      case MountRequest::Kind::volume: {
+        auto name = record.state.volumes.find(request.destination);
+        if (name == record.state.volumes.end()) continue;
+        mount = {{"Type", "volume"},
+                 {"Name", name->second},
+                 {"Source", (root / "volumes" / name->second / "_data").string()},
+                 {"Destination", request.destination},
+                 {"Driver", "local"},
+                 {"Mode", ""},
+                 {"RW", !request.read_only},
+                 {"Propagation", ""}};
+        break;
+      }
+      case MountRequest::Kind::tmpfs:
+        if (!record.host.tmpfs.contains(request.destination))
+          mount = {{"Type", "tmpfs"}, {"Source", ""}, {"Destination", request.destination},
+                   {"Mode", ""},      {"RW", !request.read_only}, {"Propagation", ""}};
+        break;
+    }
+    if (!mount.is_null()) mounts.push_back(std::move(mount));
+  }
+  return mounts;
+}
+
+}  // namespace
+
 nlohmann::ordered_json inspect_json(const ContainerRecord& record, const ContainerPaths& paths) {
   nlohmann::ordered_json document;
   document["Id"] = record.id;
@@ -78,7 +120,7 @@ nlohmann::ordered_json inspect_json(const ContainerRecord& record, const Contain
                                {"UpperDir", paths.upper().string()},
                                {"WorkDir", paths.work().string()}}},
                              {"Name", "overlay2"}};
-  document["Mounts"] = nlohmann::ordered_json::array();
+  document["Mounts"] = mounts_json(record, paths.dir.parent_path().parent_path());
   document["Config"] = to_json(record.config);
   document["NetworkSettings"] = {{"Bridge", ""},
                                  {"SandboxID", ""},

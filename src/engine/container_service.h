@@ -20,6 +20,7 @@
 #include "engine/container_state.h"
 #include "engine/local_image_service.h"
 #include "store/file_lock.h"
+#include "volume/volume_service.h"
 
 namespace berth {
 
@@ -136,9 +137,19 @@ class ContainerService {
   // Waits for the init to end and the shim to report it; false on timeout.
   Result<bool> wait_for_exit(ContainerRecord& record, int timeout_ms);
   Status release_runtime(const ContainerRecord& record);
+  // Opened on first use: most containers have no volumes.
+  Result<volume::VolumeService*> volumes();
+  // Creates (or finds) the container's volumes and takes references; fills record.state.volumes.
+  Status attach_volumes(ContainerRecord& record);
+  // Mounts them and copies the image's content into empty ones; destination → host path.
+  Result<std::map<std::string, std::string>> prepare_volumes(const ContainerRecord& record,
+                                                              const std::vector<std::filesystem::path>& layers);
+  // Drops the container's references; with `remove_anonymous`, removes its anonymous volumes no one else uses.
+  Status detach_volumes(const ContainerRecord& record, bool remove_anonymous);
 
   EngineOptions options_;
   LocalImageService& images_;
+  std::unique_ptr<volume::VolumeService> volumes_;
 };
 
 }  // namespace berth

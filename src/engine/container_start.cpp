@@ -165,6 +165,7 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   inputs.cgroup_v2 = host_is_cgroup_v2();
   inputs.host_nofile_hard = host_nofile_hard();
   inputs.read_rootfs_file = [&](std::string_view path) { return read_file_from_layers(layers, path); };
+  BERTH_ASSIGN(inputs.volume_paths, prepare_volumes(record, layers));
   BERTH_ASSIGN(ContainerSpec built, make_runtime_spec(inputs));
   oci::Spec& spec = built.spec;
   BERTH_ASSIGN(spec.linux.seccomp, choose_seccomp(record.host, spec));

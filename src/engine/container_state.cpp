@@ -46,6 +46,7 @@ std::string ContainerState::to_storage() const {
   document["RestartDelayMs"] = restart_delay_ms;
   document["StopRequested"] = stop_requested;
   document["HasBeenStarted"] = has_been_started;
+  if (!volumes.empty()) document["Volumes"] = volumes;
   return document.dump();
 }
 
@@ -75,6 +76,7 @@ Result<ContainerState> ContainerState::from_storage(std::string_view text) {
     state.restart_delay_ms = document.value("RestartDelayMs", uint64_t{0});
     state.stop_requested = document.value("StopRequested", false);
     state.has_been_started = document.value("HasBeenStarted", false);
+    state.volumes = document.value("Volumes", std::map<std::string, std::string>{});
   } catch (const nlohmann::json::exception& error) {
     return fail("container state: {}", error.what());
   }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <string>
 
 #include "base/result.h"
@@ -32,6 +33,9 @@ struct ContainerState {
   uint64_t restart_delay_ms = 0;  // the back-off for the next policy restart
   bool stop_requested = false;    // a user's stop or kill: no restart by policy (unless-stopped)
   bool has_been_started = false;
+  // The volumes bound into the container, destination → volume name: named
+  // ones as given, anonymous ones as created for it (berth's, not Docker's State).
+  std::map<std::string, std::string> volumes;
 
   bool running() const { return status == ContainerStatus::running || status == ContainerStatus::paused; }
   // Docker's inspect "State" object.
