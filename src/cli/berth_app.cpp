@@ -25,6 +25,8 @@ const std::vector<Command>& top_level_commands() {
   static const std::vector<Command> commands = {
       {{"create"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", command_create,
        "berth container create, berth create"},
+      {{"diff"}, "CONTAINER", "Inspect changes to files or directories on a container's filesystem", command_diff,
+       "berth container diff, berth diff"},
       {{"exec"}, "[OPTIONS] CONTAINER COMMAND [ARG...]", "Execute a command in a running container", command_exec,
        "berth container exec, berth exec"},
       {{"history"},
@@ -107,6 +109,8 @@ const std::vector<Command>& container_commands() {
   static const std::vector<Command> commands = {
       {{"create"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", command_create,
        "berth container create, berth create"},
+      {{"diff"}, "CONTAINER", "Inspect changes to files or directories on a container's filesystem", command_diff,
+       "berth container diff, berth diff"},
       {{"exec"}, "[OPTIONS] CONTAINER COMMAND [ARG...]", "Execute a command in a running container", command_exec,
        "berth container exec, berth exec"},
       {{"inspect"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Display detailed information on one or more containers",

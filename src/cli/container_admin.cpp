@@ -1,4 +1,4 @@
-// pause, unpause, rename, top, port and container prune, with docker's
+// pause, unpause, rename, top, port, diff and container prune, with docker's
 // arguments, output and exit statuses.
 #include <fmt/format.h>
 
@@ -137,6 +137,24 @@ int command_port(Invocation& invocation) {
   return 0;
 }
 
+int command_diff(Invocation& invocation) {
+  if (auto status = invocation.parse(exactly(1))) return *status;
+  CommandEnv& env = invocation.env;
+  auto containers = env.containers();
+  if (!containers) return env.report(containers.error());
+  auto changes = (*containers)->changes(invocation.args()[0]);
+  if (!changes) return env.report(changes.error());
+  std::string out;
+  for (const ContainerChange& change : *changes) {
+    char letter = change.kind == ContainerChange::Kind::added ? 'A'
+                  : change.kind == ContainerChange::Kind::deleted ? 'D'
+                                                                  : 'C';
+    out += fmt::format("{} {}\n", letter, change.path);
+  }
+  env.out(out);
+  return 0;
+}
+
 int command_container_prune(Invocation& invocation) {
   bool force = false;
   std::vector<std::string> filters;
@@ -162,7 +180,8 @@ int command_container_prune(Invocation& invocation) {
     env.out(out + "\n");
   }
   env.out(fmt::format("Total reclaimed space: {}\n", human_size(double(removed->reclaimed_bytes))));
-  return 0;
+  for (const std::string& error : removed->errors) env.report(Error{error});
+  return removed->errors.empty() ? 0 : 1;
 }
 
 }  // namespace berth::cli

@@ -1,6 +1,7 @@
 // ContainerService: pause, unpause, rename, top and prune.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +32,11 @@ Result<std::string> run_ps(const std::vector<std::string>& args) {
   pid_t pid = ::fork();
   if (pid < 0) return fail_errno(errno, "fork");
   if (pid == 0) {
+    // No controlling terminal, as under dockerd: `ps -o …` without -e would
+    // otherwise select only the processes of our terminal.
+    ::setsid();
+    int null_fd = ::open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
     ::dup2(write_end.get(), STDOUT_FILENO);
     ::execvp("ps", argv.data());
     ::_exit(127);
@@ -86,7 +92,12 @@ uint64_t writable_layer_size(const std::filesystem::path& upper) {
   uint64_t total = 0;
   std::error_code error;
   for (std::filesystem::recursive_directory_iterator it(upper, error), end; !error && it != end; it.increment(error)) {
-    if (it->is_regular_file(error) && !error) total += it->file_size(error);
+    // lstat only: a symlink in the upper dir may point anywhere on the host.
+    auto status = it->symlink_status(error);
+    if (!error && std::filesystem::is_regular_file(status)) {
+      struct stat info {};
+      if (::lstat(it->path().c_str(), &info) == 0) total += static_cast<uint64_t>(info.st_size);
+    }
     error.clear();
   }
   return total;
@@ -146,7 +157,8 @@ Result<ContainerPruneReport> ContainerService::prune(const std::function<bool(co
     // Started again (or removed) by someone else meanwhile: not ours to prune.
     if (!done) {
       if (done.error().errno_value == ENOENT || done.error().message.find("is running") != std::string::npos) continue;
-      return std::unexpected(std::move(done.error()));
+      report.errors.push_back(done.error().message);  // go on with the others, as docker
+      continue;
     }
     report.removed.push_back(record.id);
     report.reclaimed_bytes += size;

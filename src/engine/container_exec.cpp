@@ -2,9 +2,9 @@
 // enters the running container from this process; the new process is our
 // child, so its stdio are ours and its exit status is the command's.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/file_io.h"
 #include "base/path_in_root.h"
 #include "engine/container_service.h"
 #include "engine/container_spec.h"
@@ -23,12 +23,22 @@ Result<std::optional<std::string>> read_container_file(pid_t init_pid, std::stri
   std::string root_path = fmt::format("/proc/{}/root", init_pid);
   UniqueFd root(::open(root_path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root) return fail_errno(errno, "open {}", root_path);
-  auto file = open_in_root(root.get(), path, O_RDONLY);
+  // Non-blocking and regular files only: the container owns these names and
+  // could make them a FIFO (a hang) or a device (an endless read).
+  auto file = open_in_root(root.get(), path, O_RDONLY | O_NONBLOCK);
   if (!file) {
     if (file.error().errno_value == ENOENT) return std::nullopt;
     return std::unexpected(std::move(file.error()));
   }
-  BERTH_ASSIGN(std::string text, read_file(fd_path(file->get())));
+  struct stat info {};
+  if (::fstat(file->get(), &info) != 0) return fail_errno(errno, "stat {} in the container", path);
+  if (!S_ISREG(info.st_mode)) return fail("{} in the container is not a regular file", path);
+  constexpr off_t limit = 1 << 20;
+  if (info.st_size > limit) return fail("{} in the container is larger than 1 MiB", path);
+  std::string text(static_cast<size_t>(info.st_size), '\0');
+  ssize_t got = ::pread(file->get(), text.data(), text.size(), 0);
+  if (got < 0) return fail_errno(errno, "read {} in the container", path);
+  text.resize(static_cast<size_t>(got));
   return text;
 }
 

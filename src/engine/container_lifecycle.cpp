@@ -62,12 +62,19 @@ Status ContainerService::refresh(ContainerRecord& record) {
     // else: the container has ended, with a status nobody knows.
     if (!document.is_object())
       document = {{"exit_code", 255}, {"error", "the shim's exit record is unreadable (host crashed?)"}};
-    bool restarting = document.value("restarting", false) && !state.stop_requested;
+    bool restarting = false;
+    try {
+      restarting = document.value("restarting", false) && !state.stop_requested;
+      state.exit_code = document.value("exit_code", 255);
+      state.finished_at = document.value("exited_at", rfc3339_nano_now());
+      state.oom_killed = document.value("oom_killed", false);
+      state.error = document.value("error", "");
+    } catch (const nlohmann::json::exception&) {  // a field of the wrong type
+      state.exit_code = 255;
+      state.finished_at = rfc3339_nano_now();
+      state.error = "the shim's exit record is unreadable (host crashed?)";
+    }
     state.status = restarting ? ContainerStatus::restarting : ContainerStatus::exited;
-    state.exit_code = document.value("exit_code", 255);
-    state.finished_at = document.value("exited_at", rfc3339_nano_now());
-    state.oom_killed = document.value("oom_killed", false);
-    state.error = document.value("error", "");
     state.pid = 0;
   } else if (state.status == ContainerStatus::restarting) {
     return {};  // the policy's `berth start` is on its way
@@ -200,15 +207,16 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
   BERTH_TRY(release_runtime(record));
   // The row goes first: from here on the container does not exist, and what
   // a crash leaves of its directories has no row to look complete.
+  // Volumes first: if letting them go fails, the container is still there
+  // to remove again, and no reference outlives it.
+  BERTH_TRY(detach_volumes(record, options.volumes));
   BERTH_TRY(images_.metadata().remove_container_row(record.id));
-  // The container is gone whatever happens to its volumes: report, go on.
-  auto detached = detach_volumes(record, options.volumes);
   ContainerPaths paths = paths_of(record.id);
   BERTH_TRY(remove_path(paths.run_dir));
   BERTH_TRY(remove_path(paths.dir));
   std::error_code ignored;
   std::filesystem::remove(options_.runroot / "locks" / record.id, ignored);
-  return detached;
+  return {};
 }
 
 }  // namespace berth

@@ -7,6 +7,15 @@ namespace berth {
 ContainerService::ContainerService(EngineOptions options, LocalImageService& images)
     : options_(std::move(options)), images_(images) {}
 
+Result<std::vector<std::filesystem::path>> ContainerService::image_layers(const ContainerRecord& record) {
+  BERTH_ASSIGN(ImageRecord image, images_.find_record(record.image_id.str()));
+  std::vector<std::filesystem::path> layers;
+  for (auto it = image.layers.rbegin(); it != image.layers.rend(); ++it)
+    layers.push_back(images_.layers().diff_path(*it));
+  if (layers.empty()) return fail("image {} has no layers", record.image_id.short_hex());
+  return layers;
+}
+
 Result<ContainerRecord> ContainerService::lookup(std::string_view name) {
   BERTH_ASSIGN(auto row, images_.metadata().find_container(name));
   if (!row) return std::unexpected(Error{fmt::format("No such container: {}", name), ENOENT});

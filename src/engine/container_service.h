@@ -10,6 +10,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,9 +85,16 @@ struct ExecOutcome {
   std::string start_error;  // set when the process could not be started (docker: exit 126)
 };
 
+struct ContainerChange {
+  enum class Kind { modified, added, deleted };  // docker's C, A, D
+  Kind kind;
+  std::string path;  // absolute, inside the container
+};
+
 struct ContainerPruneReport {
   std::vector<std::string> removed;  // ids
-  uint64_t reclaimed_bytes = 0;      // their writable layers, as du counts them
+  uint64_t reclaimed_bytes = 0;      // what they wrote (file sizes in their writable layers)
+  std::vector<std::string> errors;   // containers that could not be removed
 };
 
 class ContainerService {
@@ -116,6 +124,8 @@ class ContainerService {
   // The container's processes as `ps <ps_args>` shows them: its header and
   // the rows of the container's pids (docker top).
   Result<std::string> top(std::string_view name, const std::vector<std::string>& ps_args);
+  // docker diff: what the container changed in its filesystem, by path.
+  Result<std::vector<ContainerChange>> changes(std::string_view name);
   // Removes every container that is not running (created, exited, dead)
   // and for which `keep` is false.
   Result<ContainerPruneReport> prune(const std::function<bool(const ContainerRecord&)>& keep);
@@ -137,13 +147,19 @@ class ContainerService {
   // Waits for the init to end and the shim to report it; false on timeout.
   Result<bool> wait_for_exit(ContainerRecord& record, int timeout_ms);
   Status release_runtime(const ContainerRecord& record);
+  // The image's layer directories, topmost first.
+  Result<std::vector<std::filesystem::path>> image_layers(const ContainerRecord& record);
   // Opened on first use: most containers have no volumes.
   Result<volume::VolumeService*> volumes();
   // Creates (or finds) the container's volumes and takes references; fills record.state.volumes.
   Status attach_volumes(ContainerRecord& record);
-  // Mounts them and copies the image's content into empty ones; destination → host path.
-  Result<std::map<std::string, std::string>> prepare_volumes(const ContainerRecord& record,
-                                                              const std::vector<std::filesystem::path>& layers);
+  // Mounts them and copies the image's content into empty, writable ones.
+  struct PreparedVolumes {
+    std::map<std::string, std::string> paths;  // destination → host path
+    std::set<std::string> read_only;           // destinations whose volume says ro (o=ro)
+  };
+  Result<PreparedVolumes> prepare_volumes(const ContainerRecord& record,
+                                          const std::vector<std::filesystem::path>& layers);
   // Drops the container's references; with `remove_anonymous`, removes its anonymous volumes no one else uses.
   Status detach_volumes(const ContainerRecord& record, bool remove_anonymous);
 

@@ -142,11 +142,7 @@ Result<StartResult> ContainerService::start(std::string_view name, const StartOp
 
 Status ContainerService::launch(ContainerRecord& record, const StartOptions& options, StartResult& result) {
   ContainerPaths paths = paths_of(record.id);
-  BERTH_ASSIGN(ImageRecord image, images_.find_record(record.image_id.str()));
-  std::vector<std::filesystem::path> layers;  // topmost first
-  for (auto it = image.layers.rbegin(); it != image.layers.rend(); ++it)
-    layers.push_back(images_.layers().diff_path(*it));
-  if (layers.empty()) return fail("image {} has no layers", record.image_id.short_hex());
+  BERTH_ASSIGN(std::vector<std::filesystem::path> layers, image_layers(record));
 
   std::string hostname = record.config.hostname.empty() ? record.id.substr(0, 12) : record.config.hostname;
   bool host_network = record.host.network_mode == "host";
@@ -165,8 +161,15 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   inputs.cgroup_v2 = host_is_cgroup_v2();
   inputs.host_nofile_hard = host_nofile_hard();
   inputs.read_rootfs_file = [&](std::string_view path) { return read_file_from_layers(layers, path); };
-  BERTH_ASSIGN(inputs.volume_paths, prepare_volumes(record, layers));
+  BERTH_ASSIGN(PreparedVolumes volumes, prepare_volumes(record, layers));
+  inputs.volume_paths = volumes.paths;
   BERTH_ASSIGN(ContainerSpec built, make_runtime_spec(inputs));
+  for (oci::Mount& mount : built.spec.mounts) {
+    if (!volumes.read_only.contains(mount.destination)) continue;
+    std::erase(mount.options, "rw");
+    if (std::find(mount.options.begin(), mount.options.end(), "ro") == mount.options.end())
+      mount.options.push_back("ro");
+  }
   oci::Spec& spec = built.spec;
   BERTH_ASSIGN(spec.linux.seccomp, choose_seccomp(record.host, spec));
   std::string lower;

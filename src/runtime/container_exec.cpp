@@ -72,8 +72,10 @@ Result<ContainerNamespaces> open_container_namespaces(const ContainerState& stat
     if (::chdir("/") != 0) return fail_errno(errno, "chdir /");
     for (int target = 0; target < 3; ++target) {
       int source = options.stdio[static_cast<size_t>(target)];
-      if (source >= 0 && source != target && ::dup2(source, target) < 0)
-        return fail_errno(errno, "set up fd {} of the process", target);
+      if (source < 0) continue;
+      // dup2 onto itself would keep close-on-exec: clear it instead.
+      int done = source == target ? ::fcntl(target, F_SETFD, 0) : ::dup2(source, target);
+      if (done < 0) return fail_errno(errno, "set up fd {} of the process", target);
     }
     if (options.process.terminal) {
       if (console_fd < 0) return fail("process.terminal is true but no --console-socket was given");

@@ -319,6 +319,9 @@ Result<VolumeMount> VolumeService::mount_for_container(std::string_view name, st
 
 Result<bool> VolumeService::copy_up(std::string_view name, const std::filesystem::path& image_rootfs,
                                     std::string_view path_in_container) {
+  // Two containers starting on one empty volume: one copies, the other then
+  // finds it filled (the emptiness check and the copy are one step).
+  BERTH_ASSIGN(auto held, lock());
   BERTH_ASSIGN(Volume volume, find(name));
   auto spec = parse_local_options(volume.options);
   if (!spec) return with_context(std::move(spec), fmt::format("copy up into volume {}", name));

@@ -9,7 +9,7 @@ CLEANUP_HOOKS+=(remove_all_containers)
 expect_status 0 "import the busybox image" -- b import --change 'CMD ["sh"]' "$(busybox_tarball)" busybox:latest
 # A counter that advances every 50 ms while the container runs.
 expect_status 0 "run a ticking container" -- \
-  b run -d --name ticker busybox sh -c 'i=0; while true; do i=$((i+1)); echo $i >/tick; sleep 0.05; done'
+  b run -d --name ticker busybox sh -c 'i=0; while true; do i=$((i+1)); echo $i >/tick.new; mv /tick.new /tick; sleep 0.05; done'
 
 # ---- pause / unpause ----
 expect_status 0 "pause" -- b pause ticker
@@ -18,6 +18,7 @@ expect_eq "$(b inspect -f '{{.State.Status}} {{.State.Paused}} {{.State.Running}
   "inspect shows it paused (and running, as docker)"
 expect_contains "$(b ps --format '{{.Status}}' --filter name=ticker)" "(Paused)" "ps says Paused"
 init_pid=$(b inspect -f '{{.State.Pid}}' ticker)
+for _ in $(seq 50); do [ -s "/proc/$init_pid/root/tick" ] && break; sleep 0.1; done
 first=$(cat "/proc/$init_pid/root/tick")
 sleep 0.3
 expect_eq "$(cat "/proc/$init_pid/root/tick")" "$first" "a paused container does not run"
@@ -27,8 +28,12 @@ expect_status 1 "exec in a paused container" -- b exec ticker true
 expect_contains "$(last_err)" "is paused, unpause the container before exec" "docker's words"
 expect_status 0 "unpause" -- b unpause ticker
 expect_eq "$(last_out)" "ticker" "unpause prints the name"
-sleep 0.3
-if [ "$(cat "/proc/$init_pid/root/tick")" -gt "$first" ]; then pass "it runs again"; else fail "it did not resume"; fi
+resumed=no
+for _ in $(seq 50); do
+  [ "$(cat "/proc/$init_pid/root/tick")" -gt "$first" ] && resumed=yes && break
+  sleep 0.1
+done
+expect_eq "$resumed" "yes" "it runs again"
 expect_status 1 "unpause of a running container" -- b unpause ticker
 expect_contains "$(last_err)" "is not paused" "docker's words"
 
@@ -63,6 +68,16 @@ expect_eq "$(last_err)" "Error: No public port '80/tcp' published for clock" "do
 b pause clock >/dev/null
 expect_status 0 "rm -f of a paused container" -- timeout 20 "$BERTH" rm -f clock
 expect_status 1 "it is gone" -- b inspect clock
+
+# ---- diff ----
+b run --name changer busybox sh -c 'echo x >/new; rm /bin/ls; echo y >>/etc/passwd; mkdir -p /tmp/q/r'
+expect_status 0 "diff" -- b diff changer
+expect_eq "$(last_out | tr '\n' ',')" "C /bin,D /bin/ls,C /etc,C /etc/passwd,A /new,C /tmp,A /tmp/q,A /tmp/q/r," \
+  "docker's A/C/D lines, sorted, without the runtime's mount points"
+b run --name idle busybox true
+expect_eq "$(b diff idle)" "" "a container that changed nothing has no diff"
+expect_status 1 "diff of a missing container" -- b diff nosuch
+b rm changer idle >/dev/null
 
 # ---- container prune ----
 b run --name keeper --label keep=yes busybox true

@@ -91,6 +91,24 @@ TEST_F(SeccompCache, GarbageEntriesAreRecompiledAndReplaced) {
   }
 }
 
+TEST_F(SeccompCache, EntriesOthersCanWriteAreNotTrusted) {
+  ASSERT_TRUE(compile_seccomp_cached(deny_mkdir(1), dir_));
+  fs::path entry = entries(dir_)[0];
+  ASSERT_EQ(::chmod(entry.c_str(), 0666), 0);
+  auto result = compile_seccomp_cached(deny_mkdir(1), dir_);
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(same_program(*result, *compile_seccomp(deny_mkdir(1))));
+  struct stat info {};
+  ASSERT_EQ(::stat(entry.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 077, 0u) << "the untrusted entry was compiled afresh and replaced";
+  // A symlinked entry is not followed.
+  fs::path target = dir_ / "elsewhere";
+  fs::rename(entry, target);
+  fs::create_symlink(target, entry);
+  ASSERT_TRUE(compile_seccomp_cached(deny_mkdir(1), dir_));
+  EXPECT_FALSE(fs::is_symlink(entry)) << "replaced by a regular file";
+}
+
 TEST_F(SeccompCache, AnUnwritableCacheStillCompiles) {
   std::ofstream(dir_ / "file") << "x";
   auto result = compile_seccomp_cached(deny_mkdir(1), dir_ / "file" / "cache");

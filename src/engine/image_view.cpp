@@ -1,0 +1,42 @@
+#include "engine/image_view.h"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+
+#include <fmt/format.h>
+
+namespace berth {
+
+Result<ImageView> open_image_view(const std::vector<std::filesystem::path>& layers) {
+  ImageView view;
+  if (layers.empty()) return fail("an image without layers has no tree");
+  if (layers.size() == 1) {
+    view.path = layers.front().string();
+    return view;
+  }
+  UniqueFd context(::fsopen("overlay", FSOPEN_CLOEXEC));
+  if (!context) return fail_errno(errno, "fsopen overlay");
+  // "lowerdir+" (Linux 6.8) takes one layer at a time with no length limit;
+  // older kernels take the joined list.
+  bool appended = true;
+  for (const auto& layer : layers) {  // topmost first, as lowerdir lists them
+    if (::fsconfig(context.get(), FSCONFIG_SET_STRING, "lowerdir+", layer.c_str(), 0) == 0) continue;
+    if (errno != EINVAL || &layer != &layers.front()) return fail_errno(errno, "overlay lowerdir+ {}", layer.string());
+    appended = false;
+    break;
+  }
+  if (!appended) {
+    std::string joined;
+    for (const auto& layer : layers) joined += (joined.empty() ? "" : ":") + layer.string();
+    if (::fsconfig(context.get(), FSCONFIG_SET_STRING, "lowerdir", joined.c_str(), 0) != 0)
+      return fail_errno(errno, "overlay lowerdir={}", joined);
+  }
+  if (::fsconfig(context.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
+    return fail_errno(errno, "create the image's overlay");
+  view.mount.reset(::fsmount(context.get(), FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY));
+  if (!view.mount) return fail_errno(errno, "fsmount the image's overlay");
+  view.path = fmt::format("/proc/self/fd/{}", view.mount.get());
+  return view;
+}
+
+}  // namespace berth
