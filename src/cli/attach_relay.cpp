@@ -121,8 +121,10 @@ Result<RelayOutcome> relay_attach(int socket_fd, int stdin_fd, int stdout_fd, in
   bool stdin_is_tty = ::isatty(stdin_fd) == 1;
   std::optional<RawTerminal> raw;
   if (options.tty && options.forward_stdin && stdin_is_tty) raw.emplace(stdin_fd);
-  SignalRelay signals =
-      options.tty ? SignalRelay({SIGWINCH}) : SignalRelay({SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2});
+  // Without a proxy (a tty, or --sig-proxy=false) signals keep their default
+  // action: they end berth, not the container.
+  SignalRelay signals = options.proxy_signal ? SignalRelay({SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2})
+                                             : SignalRelay({SIGWINCH});
   if (options.tty && stdin_is_tty) BERTH_TRY(send_window_size(socket_fd, stdin_fd));
 
   shim::FrameDecoder decoder(kMaxOutputFrame);
@@ -139,7 +141,7 @@ Result<RelayOutcome> relay_attach(int socket_fd, int stdin_fd, int stdout_fd, in
       signalfd_siginfo info{};
       while (::read(signals.fd(), &info, sizeof info) == sizeof info) {
         if (info.ssi_signo == SIGWINCH) {
-          (void)send_window_size(socket_fd, stdin_fd);
+          if (options.tty) (void)send_window_size(socket_fd, stdin_fd);
         } else if (options.proxy_signal) {
           options.proxy_signal(static_cast<int>(info.ssi_signo));
         }

@@ -23,6 +23,8 @@ struct Command {
 
 const std::vector<Command>& top_level_commands() {
   static const std::vector<Command> commands = {
+      {{"attach"}, "[OPTIONS] CONTAINER", "Attach local standard input, output, and error streams to a running container",
+       command_attach, "berth container attach, berth attach"},
       {{"create"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", command_create,
        "berth container create, berth create"},
       {{"diff"}, "CONTAINER", "Inspect changes to files or directories on a container's filesystem", command_diff,
@@ -107,6 +109,8 @@ const std::vector<Command>& top_level_commands() {
 
 const std::vector<Command>& container_commands() {
   static const std::vector<Command> commands = {
+      {{"attach"}, "[OPTIONS] CONTAINER", "Attach local standard input, output, and error streams to a running container",
+       command_attach, "berth container attach, berth attach"},
       {{"create"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", command_create,
        "berth container create, berth create"},
       {{"diff"}, "CONTAINER", "Inspect changes to files or directories on a container's filesystem", command_diff,

@@ -29,6 +29,7 @@ int command_system_df(Invocation& invocation);  // system df
 int command_run(Invocation& invocation);                // run, container run
 int command_create(Invocation& invocation);             // create, container create
 int command_start(Invocation& invocation);              // start, container start
+int command_attach(Invocation& invocation);             // attach, container attach
 int command_stop(Invocation& invocation);               // stop, container stop
 int command_restart(Invocation& invocation);            // restart, container restart
 int command_kill(Invocation& invocation);               // kill, container kill

@@ -1,4 +1,5 @@
-// run, create and start: the container commands that make processes.
+// run, create, start and attach: the container commands that make processes
+// or join their streams.
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -198,6 +199,37 @@ int command_start(Invocation& invocation) {
     return relay_until_exit(env, **containers, record->id, *started, config, detach_keys, true);
   }
   return status;
+}
+
+int command_attach(Invocation& invocation) {
+  bool no_stdin = false, sig_proxy = true;
+  std::string detach_keys;
+  auto& flags = invocation.flags();
+  flags.add_option("--detach-keys", detach_keys, "Override the key sequence for detaching a container")
+      ->type_name("string");
+  flags.add_flag("--no-stdin", no_stdin, "Do not attach STDIN");
+  flags.add_flag("--sig-proxy", sig_proxy, "Proxy all received signals to the process (default true)");
+  if (auto status = invocation.parse(exactly(1))) return *status;
+  CommandEnv& env = invocation.env;
+  auto containers = env.containers();
+  if (!containers) return env.report(containers.error());
+  auto record = (*containers)->find(invocation.args()[0]);
+  if (!record) return env.report(record.error());
+  ContainerConfig config = record->config;
+  config.attach_stdin = !no_stdin && config.open_stdin;
+  if (config.tty && config.attach_stdin && ::isatty(fileno(env.io().in)) != 1) {
+    env.report(Error{"the input device is not a TTY"});
+    return 1;
+  }
+  if (!detach_keys.empty()) {
+    auto keys = parse_detach_keys(detach_keys);
+    if (!keys) return env.report(keys.error());
+  }
+  StartResult attached;
+  auto socket = (*containers)->attach(record->id, {.stdin = config.attach_stdin, .stdout = true, .stderr = true});
+  if (!socket) return env.report(socket.error());
+  attached.attach_socket = std::move(*socket);
+  return relay_until_exit(env, **containers, record->id, attached, config, detach_keys, sig_proxy);
 }
 
 }  // namespace berth::cli

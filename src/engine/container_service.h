@@ -110,6 +110,9 @@ class ContainerService {
   Status stop(std::string_view name, std::optional<int> timeout_seconds);
   Status kill(std::string_view name, int signal);
   Status remove(std::string_view name, const RemoveOptions& options);
+  // Joins a running container's streams (docker attach); the socket speaks
+  // the shim's attach frames.
+  Result<UniqueFd> attach(std::string_view name, const AttachRequest& request);
   // Waits until the container is not running; its exit code.
   Result<int> wait(std::string_view name);
 

@@ -120,7 +120,36 @@ Status await_attached(int socket_fd) {
   return {};
 }
 
+// Connects to the shim's attach socket and waits until it has taken the hello.
+Result<UniqueFd> connect_attach(const ContainerPaths& paths, const AttachRequest& request) {
+  // Through the run dir's fd: the full path may exceed sun_path's 108 bytes.
+  UniqueFd run_dir(::open(paths.run_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!run_dir) return fail_errno(errno, "open {}", paths.run_dir.string());
+  BERTH_ASSIGN(UniqueFd socket, connect_unix(fmt::format("/proc/self/fd/{}/attach.sock", run_dir.get())));
+  std::string streams;
+  if (request.stdin) streams += "stdin ";
+  if (request.stdout) streams += "stdout ";
+  if (request.stderr) streams += "stderr";
+  std::string hello;
+  shim::append_frame(hello, shim::frame_kind::hello, streams);
+  if (::send(socket.get(), hello.data(), hello.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(hello.size()))
+    return fail_errno(errno, "attach to the container");
+  BERTH_TRY(await_attached(socket.get()));
+  return socket;
+}
+
 }  // namespace
+
+Result<UniqueFd> ContainerService::attach(std::string_view name, const AttachRequest& request) {
+  BERTH_ASSIGN(ContainerRecord found, lookup(name));
+  BERTH_ASSIGN(auto held, lock(found.id));
+  BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
+  BERTH_TRY(refresh(record));
+  if (record.state.status == ContainerStatus::paused)
+    return fail("You cannot attach to a paused container, unpause it first");
+  if (!record.state.running()) return fail("You cannot attach to a stopped container, start it first");
+  return connect_attach(paths_of(record.id), request);
+}
 
 Result<StartResult> ContainerService::start(std::string_view name, const StartOptions& options) {
   BERTH_ASSIGN(ContainerRecord found, lookup(name));
@@ -200,20 +229,7 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   BERTH_ASSIGN(LaunchedContainer launched, launch_container(request));
 
   if (options.attach) {
-    // Through the run dir's fd: the full path may exceed sun_path's 108 bytes.
-    UniqueFd run_dir(::open(paths.run_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!run_dir) return fail_errno(errno, "open {}", paths.run_dir.string());
-    BERTH_ASSIGN(result.attach_socket, connect_unix(fmt::format("/proc/self/fd/{}/attach.sock", run_dir.get())));
-    std::string hello;
-    std::string streams;
-    if (options.attach->stdin) streams += "stdin ";
-    if (options.attach->stdout) streams += "stdout ";
-    if (options.attach->stderr) streams += "stderr";
-    shim::append_frame(hello, shim::frame_kind::hello, streams);
-    if (::send(result.attach_socket.get(), hello.data(), hello.size(), MSG_NOSIGNAL) !=
-        static_cast<ssize_t>(hello.size()))
-      return fail_errno(errno, "attach to the container");
-    BERTH_TRY(await_attached(result.attach_socket.get()));
+    BERTH_ASSIGN(result.attach_socket, connect_attach(paths, *options.attach));
   }
   runtime::StateStore runtime_store(paths.runtime_root.string());
   BERTH_TRY(runtime::start_container(runtime_store, record.id));
