@@ -45,6 +45,8 @@ int command_top(Invocation& invocation);                // top, container top
 int command_port(Invocation& invocation);               // port, container port
 int command_container_prune(Invocation& invocation);    // container prune
 int command_diff(Invocation& invocation);               // diff, container diff
+int command_export(Invocation& invocation);             // export, container export
+int command_commit(Invocation& invocation);             // commit, container commit
 int command_version(Invocation& invocation);            // version
 // "Berth version 0.1.0, build abc1234\n" (berth --version)
 std::string version_line();

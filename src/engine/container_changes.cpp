@@ -13,7 +13,6 @@
 
 #include "engine/container_service.h"
 #include "engine/image_view.h"
-#include "engine/spec_mounts.h"
 
 namespace berth {
 
@@ -88,9 +87,7 @@ Result<std::vector<ContainerChange>> ContainerService::changes(std::string_view 
   UniqueFd image(::open(view.path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!image) return fail_errno(errno, "open the image of container {}", record.id);
   // The runtime's mount points, from the spec it ran with (when it ran).
-  std::set<std::string> mount_points = {"/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/proc", "/sys", "/dev"};
-  BERTH_ASSIGN(std::vector<MountRequest> requests, mount_requests(record.config, record.host));
-  for (const MountRequest& request : requests) mount_points.insert(request.destination);
+  BERTH_ASSIGN(std::set<std::string> mount_points, runtime_mount_points(record));
   ChangeWalk walk(image.get(), std::move(mount_points));
   BERTH_TRY(walk.walk(paths_of(record.id).upper(), ""));
   return walk.take();

@@ -20,6 +20,7 @@
 #include "engine/container_paths.h"
 #include "engine/container_state.h"
 #include "engine/local_image_service.h"
+#include "image/byte_stream.h"
 #include "store/file_lock.h"
 #include "volume/volume_service.h"
 
@@ -91,6 +92,13 @@ struct ContainerChange {
   std::string path;  // absolute, inside the container
 };
 
+struct CommitOptions {
+  std::string reference;  // REPOSITORY[:TAG]; empty: untagged
+  std::string author, comment;
+  std::vector<std::string> changes;  // Dockerfile instructions (-c)
+  bool pause = true;                 // freeze a running container while its changes are read
+};
+
 struct ContainerPruneReport {
   std::vector<std::string> removed;  // ids
   uint64_t reclaimed_bytes = 0;      // what they wrote (file sizes in their writable layers)
@@ -129,6 +137,10 @@ class ContainerService {
   Result<std::string> top(std::string_view name, const std::vector<std::string>& ps_args);
   // docker diff: what the container changed in its filesystem, by path.
   Result<std::vector<ContainerChange>> changes(std::string_view name);
+  // docker export: the container's whole filesystem as a tar stream.
+  Status export_filesystem(std::string_view name, ByteSink& sink);
+  // docker commit: a new image of the container's image and its changes; its id.
+  Result<Digest> commit(std::string_view name, const CommitOptions& options);
   // Removes every container that is not running (created, exited, dead)
   // and for which `keep` is false.
   Result<ContainerPruneReport> prune(const std::function<bool(const ContainerRecord&)>& keep);
@@ -152,6 +164,8 @@ class ContainerService {
   Status release_runtime(const ContainerRecord& record);
   // The image's layer directories, topmost first.
   Result<std::vector<std::filesystem::path>> image_layers(const ContainerRecord& record);
+  // Where the runtime mounts over the rootfs (/proc, /etc/hosts, …, volumes and binds).
+  Result<std::set<std::string>> runtime_mount_points(const ContainerRecord& record);
   // Opened on first use: most containers have no volumes.
   Result<volume::VolumeService*> volumes();
   // Creates (or finds) the container's volumes and takes references; fills record.state.volumes.

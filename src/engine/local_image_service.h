@@ -3,9 +3,11 @@
 // processes at once safe.
 #pragma once
 
+#include <functional>
 #include <mutex>
 
 #include "engine/image_service.h"
+#include "image/byte_stream.h"
 #include "oci/image_reference.h"
 #include "registry/registry_client.h"
 #include "store/content_store.h"
@@ -43,6 +45,24 @@ class LocalImageService final : public ImageService {
   Status save(const std::vector<std::string>& names, SaveFormat format, int output_fd) override;
   Result<LoadReport> load(int input_fd) override;
   Result<Digest> import(int input_fd, const ImportOptions& options) override;
+
+  // docker commit: the base image plus one layer that `write_layer` writes
+  // as a tar stream; returns the new image's id.
+  struct CommitRequest {
+    Digest base;
+    std::function<Status(ByteSink&)> write_layer;
+    nlohmann::json container_config;   // the new image's "config", before `changes`
+    std::vector<std::string> changes;  // Dockerfile instructions (--change)
+    std::string container_id;
+    std::string author, comment, created_by;
+    std::string reference;  // tag for the new image; empty: untagged
+  };
+  Result<Digest> commit_container(const CommitRequest& request);
+  // Writes a locally made image's config and OCI manifest (its layers
+  // already stored) and records it, tagged `ref` if given; its id.
+  Result<Digest> store_local_image(const nlohmann::json& config, std::vector<Descriptor> layers,
+                                   std::vector<Digest> chains, const std::optional<ImageReference>& ref,
+                                   const std::optional<Digest>& parent);
   Result<ImageDiskUsage> disk_usage() override;
   Result<std::string> login(std::string_view server, std::string_view username, std::string_view password) override;
   Result<std::string> logout(std::string_view server) override;

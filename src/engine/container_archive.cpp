@@ -1,0 +1,68 @@
+// ContainerService::export_filesystem (docker export) and commit: the
+// container's filesystem as a tar stream, and its changes as a new image.
+// Export reads the container's upper dir over the image's layers through a
+// detached read-only overlay; commit archives the upper dir alone, its
+// overlay whiteouts turned into the OCI layer's, leaving out the mount
+// points the runtime made (as dockerd's init layer is left out).
+#include <filesystem>
+
+#include "engine/container_service.h"
+#include "engine/image_view.h"
+#include "engine/spec_mounts.h"
+#include "image/tree_archive.h"
+
+namespace berth {
+
+Result<std::set<std::string>> ContainerService::runtime_mount_points(const ContainerRecord& record) {
+  std::set<std::string> points = {"/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/proc", "/sys", "/dev"};
+  BERTH_ASSIGN(std::vector<MountRequest> requests, mount_requests(record.config, record.host));
+  for (const MountRequest& request : requests) points.insert(request.destination);
+  return points;
+}
+
+Status ContainerService::export_filesystem(std::string_view name, ByteSink& sink) {
+  BERTH_ASSIGN(ContainerRecord record, find(name));
+  BERTH_ASSIGN(std::vector<std::filesystem::path> layers, image_layers(record));
+  layers.insert(layers.begin(), paths_of(record.id).upper());
+  BERTH_ASSIGN(ImageView view, open_image_view(layers));
+  auto written = write_tree_archive(view.path, sink);
+  if (!written) return with_context(std::move(written), fmt::format("export {}", record.id));
+  return {};
+}
+
+Result<Digest> ContainerService::commit(std::string_view name, const CommitOptions& options) {
+  BERTH_ASSIGN(ContainerRecord record, find(name));
+  bool paused_here = false;
+  if (options.pause && record.state.status == ContainerStatus::running) {
+    BERTH_TRY(pause(record.id));
+    paused_here = true;
+  }
+  std::filesystem::path upper = paths_of(record.id).upper();
+  BERTH_ASSIGN(std::set<std::string> mount_points, runtime_mount_points(record));
+  TreeArchiveOptions archive;
+  archive.overlay_whiteouts = true;
+  // A mount point is left out unless something was written below it.
+  archive.skip = [&](const std::string& relative, const struct stat& info) {
+    if (!mount_points.contains("/" + relative)) return false;
+    std::error_code error;
+    return !S_ISDIR(info.st_mode) || std::filesystem::is_empty(upper / relative, error);
+  };
+  LocalImageService::CommitRequest request;
+  request.base = record.image_id;
+  request.write_layer = [&](ByteSink& sink) { return write_tree_archive(upper.string(), sink, archive); };
+  request.container_config = nlohmann::json::parse(to_json(record.config).dump());
+  request.changes = options.changes;
+  request.container_id = record.id;
+  request.author = options.author;
+  request.comment = options.comment;
+  for (const auto& word : record.config.cmd) request.created_by += (request.created_by.empty() ? "" : " ") + word;
+  request.reference = options.reference;
+  auto committed = images_.commit_container(request);
+  if (paused_here) {
+    auto resumed = unpause(record.id);
+    if (committed && !resumed) return std::unexpected(std::move(resumed.error()));
+  }
+  return committed;
+}
+
+}  // namespace berth
