@@ -32,11 +32,6 @@ Status ContainerService::export_filesystem(std::string_view name, ByteSink& sink
 
 Result<Digest> ContainerService::commit(std::string_view name, const CommitOptions& options) {
   BERTH_ASSIGN(ContainerRecord record, find(name));
-  bool paused_here = false;
-  if (options.pause && record.state.status == ContainerStatus::running) {
-    BERTH_TRY(pause(record.id));
-    paused_here = true;
-  }
   std::filesystem::path upper = paths_of(record.id).upper();
   BERTH_ASSIGN(std::set<std::string> mount_points, runtime_mount_points(record));
   TreeArchiveOptions archive;
@@ -57,6 +52,12 @@ Result<Digest> ContainerService::commit(std::string_view name, const CommitOptio
   request.comment = options.comment;
   for (const auto& word : record.config.cmd) request.created_by += (request.created_by.empty() ? "" : " ") + word;
   request.reference = options.reference;
+  // Nothing may return between the pause and the unpause below.
+  bool paused_here = false;
+  if (options.pause && record.state.status == ContainerStatus::running) {
+    BERTH_TRY(pause(record.id));
+    paused_here = true;
+  }
   auto committed = images_.commit_container(request);
   if (paused_here) {
     auto resumed = unpause(record.id);
