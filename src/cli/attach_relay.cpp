@@ -152,7 +152,7 @@ Result<RelayOutcome> relay_attach(int socket_fd, int stdin_fd, int stdout_fd, in
       if (got < 0 && errno == EINTR) continue;
       if (got <= 0) {
         reading_stdin = false;
-        BERTH_TRY(send_frame(socket_fd, shim::frame_kind::stdin_eof, {}));
+        if (options.close_stdin_at_eof) BERTH_TRY(send_frame(socket_fd, shim::frame_kind::stdin_eof, {}));
       } else {
         std::string_view input(buffer, static_cast<size_t>(got));
         if (options.tty) {

@@ -15,6 +15,9 @@ namespace berth::cli {
 struct RelayOptions {
   bool tty = false;            // the container has a terminal: raw mode, resize, detach keys
   bool forward_stdin = false;  // -i
+  // Our end of input closes the container's stdin (docker's StdinOnce: run -i,
+  // start -a -i); attach leaves it open for the next client.
+  bool close_stdin_at_eof = true;
   std::string detach_keys;     // docker's syntax ("ctrl-p,ctrl-q"); empty: that default
   // Called for a signal berth receives while attached (--sig-proxy, not with a tty).
   std::function<void(int signal)> proxy_signal;

@@ -21,102 +21,16 @@ struct Command {
   std::string_view aliases = {};
 };
 
-const std::vector<Command>& top_level_commands() {
-  static const std::vector<Command> commands = {
-      {{"attach"}, "[OPTIONS] CONTAINER", "Attach local standard input, output, and error streams to a running container",
-       command_attach, "berth container attach, berth attach"},
-      {{"commit"}, "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]", "Create a new image from a container's changes",
-       command_commit, "berth container commit, berth commit"},
-      {{"create"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", command_create,
-       "berth container create, berth create"},
-      {{"diff"}, "CONTAINER", "Inspect changes to files or directories on a container's filesystem", command_diff,
-       "berth container diff, berth diff"},
-      {{"exec"}, "[OPTIONS] CONTAINER COMMAND [ARG...]", "Execute a command in a running container", command_exec,
-       "berth container exec, berth exec"},
-      {{"export"}, "[OPTIONS] CONTAINER", "Export a container's filesystem as a tar archive", command_export,
-       "berth container export, berth export"},
-      {{"history"},
-       "[OPTIONS] IMAGE",
-       "Show the history of an image",
-       command_history,
-       "berth image history, berth history"},
-      {{"images"},
-       "[OPTIONS] [REPOSITORY[:TAG]]",
-       "List images",
-       command_images,
-       "berth image ls, berth image list, berth images"},
-      {{"import"},
-       "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
-       "Import the contents from a tarball to create a filesystem image",
-       command_import,
-       "berth image import, berth import"},
-      {{"inspect"}, "[OPTIONS] NAME|ID [NAME|ID...]", "Return low-level information on Berth objects", command_inspect},
-      {{"kill"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Kill one or more running containers", command_kill,
-       "berth container kill, berth kill"},
-      {{"load"},
-       "[OPTIONS]",
-       "Load an image from a tar archive or STDIN",
-       command_load,
-       "berth image load, berth load"},
-      {{"login"}, "[OPTIONS] [SERVER]", "Authenticate to a registry", command_login},
-      {{"logout"}, "[SERVER]", "Log out from a registry", command_logout},
-      {{"logs"}, "[OPTIONS] CONTAINER", "Fetch the logs of a container", command_logs,
-       "berth container logs, berth logs"},
-      {{"pause"}, "CONTAINER [CONTAINER...]", "Pause all processes within one or more containers", command_pause,
-       "berth container pause, berth pause"},
-      {{"port"}, "CONTAINER [PRIVATE_PORT[/PROTO]]", "List port mappings or a specific mapping for the container",
-       command_port, "berth container port, berth port"},
-      {{"ps"}, "[OPTIONS]", "List containers", command_ps,
-       "berth container ls, berth container list, berth container ps, berth ps"},
-      {{"pull"},
-       "[OPTIONS] NAME[:TAG|@DIGEST]",
-       "Download an image from a registry",
-       command_pull,
-       "berth image pull, berth pull"},
-      {{"push"}, "[OPTIONS] NAME[:TAG]", "Upload an image to a registry", command_push, "berth image push, berth push"},
-      {{"rename"}, "CONTAINER NEW_NAME", "Rename a container", command_rename, "berth container rename, berth rename"},
-      {{"restart"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Restart one or more containers", command_restart,
-       "berth container restart, berth restart"},
-      {{"rm"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Remove one or more containers", command_rm,
-       "berth container rm, berth container remove, berth rm"},
-      {{"rmi"},
-       "[OPTIONS] IMAGE [IMAGE...]",
-       "Remove one or more images",
-       command_rmi,
-       "berth image rm, berth image remove, berth rmi"},
-      {{"run"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create and run a new container from an image", command_run,
-       "berth container run, berth run"},
-      {{"save"},
-       "[OPTIONS] IMAGE [IMAGE...]",
-       "Save one or more images to a tar archive (streamed to STDOUT by default)",
-       command_save,
-       "berth image save, berth save"},
-      {{"start"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers", command_start,
-       "berth container start, berth start"},
-      {{"stop"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Stop one or more running containers", command_stop,
-       "berth container stop, berth stop"},
-      {{"tag"},
-       "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
-       "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
-       command_tag,
-       "berth image tag, berth tag"},
-      {{"top"}, "CONTAINER [ps OPTIONS]", "Display the running processes of a container", command_top,
-       "berth container top, berth top"},
-      {{"unpause"}, "CONTAINER [CONTAINER...]", "Unpause all processes within one or more containers",
-       command_unpause, "berth container unpause, berth unpause"},
-      {{"version"}, "[OPTIONS]", "Show the Berth version information", command_version},
-      {{"wait"}, "CONTAINER [CONTAINER...]", "Block until one or more containers stop, then print their exit codes",
-       command_wait, "berth container wait, berth wait"},
-  };
-  return commands;
-}
-
 const std::vector<Command>& container_commands() {
   static const std::vector<Command> commands = {
       {{"attach"}, "[OPTIONS] CONTAINER", "Attach local standard input, output, and error streams to a running container",
        command_attach, "berth container attach, berth attach"},
       {{"commit"}, "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]", "Create a new image from a container's changes",
        command_commit, "berth container commit, berth commit"},
+      {{"cp"},
+       "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tberth cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH",
+       "Copy files/folders between a container and the local filesystem", command_cp,
+       "berth container cp, berth cp"},
       {{"create"}, "[OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", command_create,
        "berth container create, berth create"},
       {{"diff"}, "CONTAINER", "Inspect changes to files or directories on a container's filesystem", command_diff,
@@ -125,6 +39,8 @@ const std::vector<Command>& container_commands() {
        "berth container exec, berth exec"},
       {{"export"}, "[OPTIONS] CONTAINER", "Export a container's filesystem as a tar archive", command_export,
        "berth container export, berth export"},
+      // Hidden (no description): what a shim runs every healthcheck interval.
+      {{"health-probe"}, "CONTAINER", "", command_health_probe},
       {{"inspect"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Display detailed information on one or more containers",
        command_container_inspect},
       {{"kill"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Kill one or more running containers", command_kill,
@@ -147,12 +63,16 @@ const std::vector<Command>& container_commands() {
        "berth container run, berth run"},
       {{"start"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Start one or more stopped containers", command_start,
        "berth container start, berth start"},
+      {{"stats"}, "[OPTIONS] [CONTAINER...]", "Display a live stream of container(s) resource usage statistics",
+       command_stats, "berth container stats, berth stats"},
       {{"stop"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Stop one or more running containers", command_stop,
        "berth container stop, berth stop"},
       {{"top"}, "CONTAINER [ps OPTIONS]", "Display the running processes of a container", command_top,
        "berth container top, berth top"},
       {{"unpause"}, "CONTAINER [CONTAINER...]", "Unpause all processes within one or more containers",
        command_unpause, "berth container unpause, berth unpause"},
+      {{"update"}, "[OPTIONS] CONTAINER [CONTAINER...]", "Update configuration of one or more containers",
+       command_update, "berth container update, berth update"},
       {{"wait"}, "CONTAINER [CONTAINER...]", "Block until one or more containers stop, then print their exit codes",
        command_wait, "berth container wait, berth wait"},
   };
@@ -214,6 +134,8 @@ const std::vector<Command>& image_commands() {
 const std::vector<Command>& system_commands() {
   static const std::vector<Command> commands = {
       {{"df"}, "[OPTIONS]", "Show berth disk usage", command_system_df},
+      {{"info"}, "[OPTIONS]", "Display system-wide information", command_info, "berth system info, berth info"},
+      {{"prune"}, "[OPTIONS]", "Remove unused data", command_system_prune},
   };
   return commands;
 }
@@ -249,6 +171,44 @@ constexpr Group groups[] = {
     {"volume", "Manage volumes", volume_commands},
 };
 
+// The name a group's command also has at the top level: its alias of the
+// form "berth NAME" ("berth ps" for "container ls"), if it has one.
+std::string_view top_level_name(const Command& command) {
+  constexpr std::string_view prefix = "berth ";
+  for (std::string_view rest = command.aliases; !rest.empty();) {
+    auto comma = rest.find(", ");
+    std::string_view alias = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 2);
+    if (alias.starts_with(prefix) && alias.find(' ', prefix.size()) == std::string_view::npos)
+      return alias.substr(prefix.size());
+  }
+  return {};
+}
+
+// Commands of their own, plus every group command that has a top-level name.
+const std::vector<Command>& top_level_commands() {
+  static const std::vector<Command> commands = [] {
+    std::vector<Command> all = {
+        {{"inspect"}, "[OPTIONS] NAME|ID [NAME|ID...]", "Return low-level information on Berth objects", command_inspect},
+        {{"login"}, "[OPTIONS] [SERVER]", "Authenticate to a registry", command_login},
+        {{"logout"}, "[SERVER]", "Log out from a registry", command_logout},
+        {{"version"}, "[OPTIONS]", "Show the Berth version information", command_version},
+    };
+    for (const Group& group : groups) {
+      for (const Command& command : group.commands()) {
+        std::string_view name = top_level_name(command);
+        if (name.empty()) continue;
+        Command top = command;
+        top.names = {name};
+        all.push_back(std::move(top));
+      }
+    }
+    std::sort(all.begin(), all.end(), [](const Command& a, const Command& b) { return a.names[0] < b.names[0]; });
+    return all;
+  }();
+  return commands;
+}
+
 const Command* find_command(const std::vector<Command>& commands, std::string_view name) {
   for (const Command& command : commands)
     if (std::find(command.names.begin(), command.names.end(), name) != command.names.end()) return &command;
@@ -257,10 +217,12 @@ const Command* find_command(const std::vector<Command>& commands, std::string_vi
 
 std::string command_list(const std::vector<Command>& commands) {
   size_t width = 0;
-  for (const Command& command : commands) width = std::max(width, command.names.front().size());
+  for (const Command& command : commands)
+    if (!command.description.empty()) width = std::max(width, command.names.front().size());
   std::string out;
   for (const Command& command : commands)
-    out += fmt::format("  {:<{}}  {}\n", command.names.front(), std::max<size_t>(width, 10), command.description);
+    if (!command.description.empty())
+      out += fmt::format("  {:<{}}  {}\n", command.names.front(), std::max<size_t>(width, 10), command.description);
   return out;
 }
 

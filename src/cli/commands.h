@@ -45,6 +45,12 @@ int command_top(Invocation& invocation);                // top, container top
 int command_port(Invocation& invocation);               // port, container port
 int command_container_prune(Invocation& invocation);    // container prune
 int command_diff(Invocation& invocation);               // diff, container diff
+int command_info(Invocation& invocation);               // info, system info
+int command_system_prune(Invocation& invocation);       // system prune
+int command_health_probe(Invocation& invocation);       // container health-probe (the shim's)
+int command_update(Invocation& invocation);             // update, container update
+int command_stats(Invocation& invocation);              // stats, container stats
+int command_cp(Invocation& invocation);                 // cp, container cp
 int command_export(Invocation& invocation);             // export, container export
 int command_commit(Invocation& invocation);             // commit, container commit
 int command_version(Invocation& invocation);            // version

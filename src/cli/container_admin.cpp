@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/container_each.h"
 #include "cli/human_units.h"
+#include "cli/prune_sections.h"
 #include "cli/terminal.h"
 
 namespace berth::cli {
@@ -16,59 +17,6 @@ namespace {
 
 constexpr std::string_view prune_warning =
     "WARNING! This will remove all stopped containers.\nAre you sure you want to continue?";
-
-// docker's prune filters: label=KEY[=VALUE], label!=KEY[=VALUE], and
-// until=TIMESTAMP|DURATION (unix seconds, or 10m / 24h / 90s before now).
-struct PruneFilters {
-  std::vector<std::string> labels, not_labels;
-  std::optional<int64_t> until_unix_nano;
-};
-
-Result<int64_t> parse_until(const std::string& value) {
-  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
-  char* end = nullptr;
-  double number = std::strtod(value.c_str(), &end);
-  if (end == value.c_str() || number < 0) return fail("failed to parse value for filter until: \"{}\"", value);
-  std::string_view unit(end);
-  if (unit.empty()) return static_cast<int64_t>(number * 1e9);
-  double seconds_per_unit = unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
-  if (seconds_per_unit == 0) return fail("failed to parse value for filter until: \"{}\"", value);
-  return now.count() - static_cast<int64_t>(number * seconds_per_unit * 1e9);
-}
-
-Result<PruneFilters> parse_prune_filters(const std::vector<std::string>& filters) {
-  PruneFilters parsed;
-  for (const std::string& filter : filters) {
-    size_t eq = filter.find('=');
-    if (eq == std::string::npos || eq == 0) return fail("bad format of filter (expected name=value)");
-    std::string key = filter.substr(0, eq), value = filter.substr(eq + 1);
-    if (key == "label") {
-      parsed.labels.push_back(value);
-    } else if (key == "label!") {
-      parsed.not_labels.push_back(value);
-    } else if (key == "until") {
-      BERTH_ASSIGN(parsed.until_unix_nano, parse_until(value));
-    } else {
-      return fail("invalid filter '{}'", key);
-    }
-  }
-  return parsed;
-}
-
-bool has_label(const ContainerRecord& record, const std::string& label) {
-  size_t eq = label.find('=');
-  auto found = record.config.labels.find(label.substr(0, eq));
-  if (found == record.config.labels.end()) return false;
-  return eq == std::string::npos || found->second == label.substr(eq + 1);
-}
-
-bool matches(const PruneFilters& filters, const ContainerRecord& record) {
-  for (const auto& label : filters.labels)
-    if (!has_label(record, label)) return false;
-  for (const auto& label : filters.not_labels)
-    if (has_label(record, label)) return false;
-  return !filters.until_unix_nano || record.created_unix_nano < *filters.until_unix_nano;
-}
 
 }  // namespace
 
@@ -165,21 +113,12 @@ int command_container_prune(Invocation& invocation) {
   flags.add_flag("-f,--force", force, "Do not prompt for confirmation");
   if (auto status = invocation.parse(no_args)) return *status;
   CommandEnv& env = invocation.env;
-  auto parsed = parse_prune_filters(filters);
-  if (!parsed) return env.report(parsed.error());
+  if (auto checked = check_prune_filters(filters); !checked) return env.report(checked.error());
   // A "no" ends quietly and successfully, as docker's cancelled prompt.
   if (!force && !confirm(env, prune_warning)) return 0;
-  auto containers = env.containers();
-  if (!containers) return env.report(containers.error());
-  auto removed =
-      (*containers)->prune([&](const ContainerRecord& record) { return !matches(*parsed, record); });
+  auto removed = prune_containers(env, filters);
   if (!removed) return env.report(removed.error());
-  if (!removed->removed.empty()) {
-    std::string out = "Deleted Containers:\n";
-    for (const std::string& id : removed->removed) out += id + "\n";
-    env.out(out + "\n");
-  }
-  env.out(fmt::format("Total reclaimed space: {}\n", human_size(double(removed->reclaimed_bytes))));
+  env.out(removed->text + reclaimed_line(removed->reclaimed_bytes));
   for (const std::string& error : removed->errors) env.report(Error{error});
   return removed->errors.empty() ? 0 : 1;
 }

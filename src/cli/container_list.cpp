@@ -36,8 +36,16 @@ std::string status_text(const ContainerState& state, int64_t now) {
   switch (state.status) {
     case ContainerStatus::created:
       return "Created";
-    case ContainerStatus::running:
-      return "Up " + human_duration(std::chrono::seconds(std::max<int64_t>(0, now - unix_seconds(state.started_at))));
+    case ContainerStatus::running: {
+      std::string up =
+          "Up " + human_duration(std::chrono::seconds(std::max<int64_t>(0, now - unix_seconds(state.started_at))));
+      // docker's health suffix: "(healthy)", "(unhealthy)", "(health: starting)".
+      if (state.health.is_object()) {
+        std::string health = state.health.value("Status", "");
+        up += health == "starting" ? " (health: starting)" : " (" + health + ")";
+      }
+      return up;
+    }
     case ContainerStatus::paused:
       return "Up " + human_duration(std::chrono::seconds(std::max<int64_t>(0, now - unix_seconds(state.started_at)))) +
              " (Paused)";

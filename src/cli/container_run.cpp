@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "cli/attach_relay.h"
 #include "cli/commands.h"
 #include "cli/container_create_flags.h"
@@ -84,19 +86,29 @@ int start_failure_status(const Error& error) {
   return 125;
 }
 
+// What a detach makes of the command: run and start -a end with 0; docker
+// attach says so and ends with 1.
+enum class OnDetach { succeed, report };
+
 // Relays the attached streams until the container ends; its exit status.
 int relay_until_exit(CommandEnv& env, ContainerService& containers, const std::string& id, StartResult& started,
-                     const ContainerConfig& config, const std::string& detach_keys, bool sig_proxy) {
+                     const ContainerConfig& config, const std::string& detach_keys, bool sig_proxy,
+                     OnDetach on_detach = OnDetach::succeed) {
   RelayOptions options;
   options.tty = config.tty;
   options.forward_stdin = config.open_stdin && config.attach_stdin;
+  options.close_stdin_at_eof = on_detach == OnDetach::succeed || config.stdin_once;
   options.detach_keys = detach_keys;
   if (sig_proxy && !config.tty)
     options.proxy_signal = [&containers, &id](int signal) { (void)containers.kill(id, signal); };
   auto outcome = relay_attach(started.attach_socket.get(), fileno(env.io().in), fileno(env.io().out),
                               fileno(env.io().err), options);
   if (!outcome) return env.report(outcome.error());
-  if (outcome->detached) return 0;
+  if (outcome->detached) {
+    if (on_detach == OnDetach::succeed) return 0;
+    env.err("read escape sequence\n");
+    return 1;
+  }
   if (outcome->exit_code) return *outcome->exit_code;
   auto code = containers.wait(id);
   if (!code) return env.report(code.error());
@@ -217,19 +229,27 @@ int command_attach(Invocation& invocation) {
   if (!record) return env.report(record.error());
   ContainerConfig config = record->config;
   config.attach_stdin = !no_stdin && config.open_stdin;
-  if (config.tty && config.attach_stdin && ::isatty(fileno(env.io().in)) != 1) {
+  // docker's order: the container's state first, then the terminal (which
+  // it checks whenever stdin is wanted, open or not).
+  if (record->state.status == ContainerStatus::paused)
+    return env.report(Error{"You cannot attach to a paused container, unpause it first"});
+  if (record->state.status == ContainerStatus::restarting)
+    return env.report(Error{"You cannot attach to a restarting container, wait until it is running"});
+  if (!record->state.running()) return env.report(Error{"You cannot attach to a stopped container, start it first"});
+  if (config.tty && !no_stdin && ::isatty(fileno(env.io().in)) != 1) {
     env.report(Error{"the input device is not a TTY"});
     return 1;
   }
   if (!detach_keys.empty()) {
-    auto keys = parse_detach_keys(detach_keys);
-    if (!keys) return env.report(keys.error());
+    // dockerd's wording for keys it cannot read.
+    if (auto keys = parse_detach_keys(detach_keys); !keys)
+      return env.report(Error{fmt::format("Invalid detach keys ({}) provided", detach_keys)});
   }
   StartResult attached;
   auto socket = (*containers)->attach(record->id, {.stdin = config.attach_stdin, .stdout = true, .stderr = true});
   if (!socket) return env.report(socket.error());
   attached.attach_socket = std::move(*socket);
-  return relay_until_exit(env, **containers, record->id, attached, config, detach_keys, sig_proxy);
+  return relay_until_exit(env, **containers, record->id, attached, config, detach_keys, sig_proxy, OnDetach::report);
 }
 
 }  // namespace berth::cli

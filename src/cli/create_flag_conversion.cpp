@@ -15,6 +15,7 @@
 #include "cli/mount_flag_values.h"
 #include "cli/network_flags.h"
 #include "cli/security_flags.h"
+#include "engine/spec_resources.h"
 
 namespace berth::cli::create_flags_detail {
 
@@ -140,36 +141,9 @@ Step convert_modes(CreateFlags& flags) {
 }
 
 Step convert_restart(CreateFlags& flags) {
-  // opts.ParseRestartPolicy, then the daemon's ValidateRestartPolicy.
-  const std::string& text = flags.raw.restart;
-  RestartPolicy policy;
-  if (!text.empty()) {
-    const size_t colon = text.find(':');
-    policy.name = text.substr(0, colon);
-    if (colon != std::string::npos && policy.name.empty())
-      return config_error("invalid restart policy format: no policy provided before colon");
-    const std::string count = colon == std::string::npos ? "" : text.substr(colon + 1);
-    if (!count.empty()) {
-      auto parsed = parse_go_atoi(count);
-      if (!parsed || *parsed > std::numeric_limits<int>::max() || *parsed < std::numeric_limits<int>::min())
-        return config_error("invalid restart policy format: maximum retry count must be an integer");
-      policy.maximum_retry_count = static_cast<int>(*parsed);
-    }
-  }
-  if (policy.name == "always" || policy.name == "unless-stopped" || policy.name == "no") {
-    if (policy.maximum_retry_count != 0)
-      return config_error(
-          fmt::format("invalid restart policy: maximum retry count can only be used with 'on-failure'{}",
-                      policy.maximum_retry_count < 0 ? " and cannot be negative" : ""));
-  } else if (policy.name == "on-failure") {
-    if (policy.maximum_retry_count < 0)
-      return config_error("invalid restart policy: maximum retry count cannot be negative");
-  } else if (!policy.name.empty()) {
-    return config_error(fmt::format(
-        "invalid restart policy: unknown policy '{}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'",
-        policy.name));
-  }
-  flags.host.restart_policy = policy;
+  auto policy = parse_restart_policy(flags.raw.restart);
+  if (!policy) return config_error(policy.error().message);
+  flags.host.restart_policy = *policy;
   return {};
 }
 
@@ -283,33 +257,7 @@ Step convert_resources(CreateFlags& flags, const TypedValues& typed, const Creat
   if (flags.raw.oom_kill_disable_given) host.oom_kill_disable = flags.raw.oom_kill_disable;
   host.device_cgroup_rules = flags.raw.device_cgroup_rules;
 
-  constexpr int64_t min_memory = 6 * 1024 * 1024;
-  if (host.memory != 0 && host.memory < min_memory) return config_error("Minimum memory limit allowed is 6MB");
-  if (host.memory > 0 && host.memory_swap > 0 && host.memory_swap < host.memory)
-    return config_error("Minimum memoryswap limit should be larger than memory limit, see usage");
-  if (host.memory == 0 && host.memory_swap > 0)
-    return config_error("You should always set the Memory limit when using Memoryswap limit, see usage");
-  if (host.memory_reservation > 0 && host.memory_reservation < min_memory)
-    return config_error("Minimum memory reservation allowed is 6MB");
-  if (host.memory > 0 && host.memory_reservation > 0 && host.memory < host.memory_reservation)
-    return config_error("Minimum memory limit can not be less than memory reservation limit, see usage");
-  if (host.nano_cpus > 0 && host.cpu_period > 0)
-    return config_error("Conflicting options: Nano CPUs and CPU Period cannot both be set");
-  if (host.nano_cpus > 0 && host.cpu_quota > 0)
-    return config_error("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
-  if (host.nano_cpus < 0 || host.nano_cpus > int64_t{host_info.cpu_count} * 1'000'000'000)
-    return config_error(fmt::format("Range of CPUs is from 0.01 to {}.00, as there are only {} CPUs available",
-                                    host_info.cpu_count, host_info.cpu_count));
-  if (host.cpu_period != 0 && (host.cpu_period < 1000 || host.cpu_period > 1'000'000))
-    return config_error("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
-  if (host.cpu_quota > 0 && host.cpu_quota < 1000)
-    return config_error("CPU cfs quota can not be less than 1ms (i.e. 1000)");
-  if (!valid_cpuset(host.cpuset_cpus))
-    return config_error(fmt::format("Invalid value {} for cpuset cpus", host.cpuset_cpus));
-  if (!valid_cpuset(host.cpuset_mems))
-    return config_error(fmt::format("Invalid value {} for cpuset mems", host.cpuset_mems));
-  if (host.blkio_weight > 0 && (host.blkio_weight < 10 || host.blkio_weight > 1000))
-    return config_error("Range of blkio weight is from 10 to 1000");
+  if (auto valid = validate_resources(host, host_info.cpu_count); !valid) return config_error(valid.error().message);
   if (typed.oom_score_adj < -1000 || typed.oom_score_adj > 1000)
     return config_error(fmt::format("Invalid value {}, range for oom score adj is [-1000, 1000]", typed.oom_score_adj));
   return {};

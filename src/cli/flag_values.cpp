@@ -478,4 +478,35 @@ std::string clean_path(std::string_view path) {
   return out.empty() ? "." : out;
 }
 
+// opts.ParseRestartPolicy, then the daemon's ValidateRestartPolicy.
+Result<RestartPolicy> parse_restart_policy(const std::string& text) {
+  RestartPolicy policy;
+  if (!text.empty()) {
+    const size_t colon = text.find(':');
+    policy.name = text.substr(0, colon);
+    if (colon != std::string::npos && policy.name.empty())
+      return fail("invalid restart policy format: no policy provided before colon");
+    const std::string count = colon == std::string::npos ? "" : text.substr(colon + 1);
+    if (!count.empty()) {
+      auto parsed = parse_go_atoi(count);
+      if (!parsed || *parsed > std::numeric_limits<int>::max() || *parsed < std::numeric_limits<int>::min())
+        return fail("invalid restart policy format: maximum retry count must be an integer");
+      policy.maximum_retry_count = static_cast<int>(*parsed);
+    }
+  }
+  if (policy.name == "always" || policy.name == "unless-stopped" || policy.name == "no") {
+    if (policy.maximum_retry_count != 0)
+      return fail("invalid restart policy: maximum retry count can only be used with 'on-failure'{}",
+                  policy.maximum_retry_count < 0 ? " and cannot be negative" : "");
+  } else if (policy.name == "on-failure") {
+    if (policy.maximum_retry_count < 0)
+      return fail("invalid restart policy: maximum retry count cannot be negative");
+  } else if (!policy.name.empty()) {
+    return fail(
+        "invalid restart policy: unknown policy '{}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'",
+        policy.name);
+  }
+  return policy;
+}
+
 }  // namespace berth::cli

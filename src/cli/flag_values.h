@@ -46,6 +46,9 @@ Result<bool> parse_go_bool(std::string_view text);
 // as nano CPUs; "value is too precise" below a billionth.
 Result<int64_t> parse_nano_cpus(std::string_view text);
 
+// --restart "no|always|unless-stopped|on-failure[:N]", with docker's errors ("" is no policy).
+Result<RestartPolicy> parse_restart_policy(const std::string& text);
+
 
 // net.ParseIP then IP.String(): the canonical form, or nothing when text is
 // not an IPv4 or IPv6 address.

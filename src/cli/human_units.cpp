@@ -8,21 +8,35 @@
 
 namespace berth::cli {
 
-std::string human_size_with_precision(double size, int precision) {
-  static constexpr std::array<const char*, 9> units = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
+namespace {
+
+// go-units' getSizeAndUnit then printf("%.*g%s"): Go's %g with an explicit
+// precision behaves as C's (same rounding, "1e+03" exponents, trailing
+// zeros dropped).
+template <size_t N>
+std::string scaled_size(double size, double base, const std::array<const char*, N>& units, int precision) {
   size_t unit = 0;
-  while (size >= 1000.0 && unit + 1 < units.size()) {
-    size /= 1000.0;
+  while (size >= base && unit + 1 < units.size()) {
+    size /= base;
     ++unit;
   }
-  // Go's %g with an explicit precision behaves as C's: same rounding, same
-  // exponent form ("1e+03"), trailing zeros dropped.
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*g%s", precision, size, units[unit]);
   return buffer;
 }
 
+constexpr std::array<const char*, 9> kDecimalUnits = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
+constexpr std::array<const char*, 9> kBinaryUnits = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"};
+
+}  // namespace
+
+std::string human_size_with_precision(double size, int precision) {
+  return scaled_size(size, 1000.0, kDecimalUnits, precision);
+}
+
 std::string human_size(double size) { return human_size_with_precision(size, 4); }
+
+std::string binary_size(double size) { return scaled_size(size, 1024.0, kBinaryUnits, 4); }
 
 std::string human_duration(std::chrono::nanoseconds duration) {
   using namespace std::chrono;

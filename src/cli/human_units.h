@@ -15,6 +15,8 @@ namespace berth::cli {
 std::string human_size_with_precision(double size, int precision);
 // go-units HumanSize: precision 4 ("4.261MB"), used by prune, df and progress bars.
 std::string human_size(double size);
+// go-units BytesSize: binary units, "%.4g" ("1.5MiB", "15.55GiB"), as docker stats prints memory.
+std::string binary_size(double size);
 
 // go-units HumanDuration: "Less than a second", "About a minute", "3 hours", "2 weeks", "13 months", "2 years".
 std::string human_duration(std::chrono::nanoseconds duration);

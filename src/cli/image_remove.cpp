@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cli/human_units.h"
+#include "cli/prune_sections.h"
 #include "cli/reference_display.h"
 #include "cli/terminal.h"
 
@@ -58,20 +58,9 @@ int command_image_prune(Invocation& invocation) {
   CommandEnv& env = invocation.env;
   // A "no" ends quietly and successfully, as docker's cancelled prompt.
   if (!force && !confirm(env, all ? all_images_warning : dangling_warning)) return 0;
-  auto service = env.images();
-  if (!service) return env.report(service.error());
-  auto pruned = (*service)->prune(all);
+  auto pruned = prune_images(env, all);
   if (!pruned) return env.report(pruned.error());
-
-  uint64_t reclaimed = 0;
-  if (!pruned->untagged.empty() || !pruned->deleted.empty()) {
-    std::string out = "Deleted Images:\n";
-    for (const std::string& reference : pruned->untagged) out += "untagged: " + familiar_string(reference) + "\n";
-    for (const Digest& id : pruned->deleted) out += "deleted: " + id.str() + "\n";
-    env.out(out + "\n");
-    reclaimed = pruned->reclaimed_bytes;
-  }
-  env.out(fmt::format("Total reclaimed space: {}\n", human_size(double(reclaimed))));
+  env.out(pruned->text + reclaimed_line(pruned->reclaimed_bytes));
   return 0;
 }
 

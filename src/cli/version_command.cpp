@@ -6,7 +6,7 @@
 
 #include "base/version.h"
 #include "cli/commands.h"
-#include "cli/go_template.h"
+#include "cli/template_output.h"
 
 namespace berth::cli {
 
@@ -55,18 +55,7 @@ int command_version(Invocation& invocation) {
   if (auto status = invocation.parse(no_args)) return *status;
   CommandEnv& env = invocation.env;
   nlohmann::json data = version_json();
-  if (format == "json") format = "{{json .}}";
-  if (!format.empty()) {
-    auto parsed = Template::parse(format);
-    if (!parsed) {
-      env.err(fmt::format("template parsing error: {}\n", parsed.error().message));
-      return 64;
-    }
-    auto text = parsed->execute(data);
-    if (!text) return env.report(text.error());
-    env.out(*text + "\n");
-    return 0;
-  }
+  if (!format.empty()) return print_with_template(env, format, data);
   const auto& client = data["Client"];
   env.out(fmt::format(
       "Client: Berth\n"

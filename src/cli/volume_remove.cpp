@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "cli/human_units.h"
+#include "cli/prune_sections.h"
 #include "cli/terminal.h"
 #include "cli/volume_flags.h"
 
@@ -61,19 +61,9 @@ int command_volume_prune(Invocation& invocation) {
   }
   // A "no" ends quietly and successfully, as berth's image prune.
   if (!force && !confirm(env, all ? kAllWarning : kAnonymousWarning)) return 0;
-  auto service = env.volumes();
-  if (!service) return env.report(service.error());
-  auto pruned = (*service)->prune(filters);
+  auto pruned = prune_volumes(env, filters);
   if (!pruned) return env.report(pruned.error());
-
-  uint64_t reclaimed = 0;
-  if (!pruned->deleted.empty()) {
-    std::string out = "Deleted Volumes:\n";
-    for (const std::string& name : pruned->deleted) out += name + "\n";
-    env.out(out + "\n");
-    reclaimed = pruned->reclaimed_bytes;
-  }
-  env.out(fmt::format("Total reclaimed space: {}\n", human_size(double(reclaimed))));
+  env.out(pruned->text + reclaimed_line(pruned->reclaimed_bytes));
   return 0;
 }
 

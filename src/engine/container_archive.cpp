@@ -4,6 +4,8 @@
 // detached read-only overlay; commit archives the upper dir alone, its
 // overlay whiteouts turned into the OCI layer's, leaving out the mount
 // points the runtime made (as dockerd's init layer is left out).
+#include <signal.h>
+
 #include <filesystem>
 
 #include "engine/container_service.h"
@@ -52,17 +54,37 @@ Result<Digest> ContainerService::commit(std::string_view name, const CommitOptio
   request.comment = options.comment;
   for (const auto& word : record.config.cmd) request.created_by += (request.created_by.empty() ? "" : " ") + word;
   request.reference = options.reference;
-  // Nothing may return between the pause and the unpause below.
-  bool paused_here = false;
-  if (options.pause && record.state.status == ContainerStatus::running) {
-    BERTH_TRY(pause(record.id));
-    paused_here = true;
+  if (!options.pause || record.state.status != ContainerStatus::running) return images_.commit_container(request);
+  // While the container is frozen, Ctrl-C or a TERM must not end us before
+  // we thaw it: they wait (blocked) until it runs again, and an exception
+  // thaws it on the way out.
+  sigset_t blocked, previous;
+  sigemptyset(&blocked);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&blocked, signal);
+  ::sigprocmask(SIG_BLOCK, &blocked, &previous);
+  struct Thaw {
+    ContainerService& service;
+    const std::string& id;
+    const sigset_t& previous;
+    bool done = false;
+    Status now() {
+      done = true;
+      auto resumed = service.unpause(id);
+      ::sigprocmask(SIG_SETMASK, &previous, nullptr);
+      return resumed;
+    }
+    ~Thaw() {
+      if (!done) (void)now();
+    }
+  } thaw{*this, record.id, previous};
+  if (auto paused = pause(record.id); !paused) {
+    thaw.done = true;
+    ::sigprocmask(SIG_SETMASK, &previous, nullptr);
+    return std::unexpected(std::move(paused.error()));
   }
   auto committed = images_.commit_container(request);
-  if (paused_here) {
-    auto resumed = unpause(record.id);
-    if (committed && !resumed) return std::unexpected(std::move(resumed.error()));
-  }
+  auto resumed = thaw.now();
+  if (committed && !resumed) return std::unexpected(std::move(resumed.error()));
   return committed;
 }
 

@@ -7,6 +7,12 @@
 
 namespace berth {
 
+bool has_healthcheck(const ContainerConfig& config) {
+  const auto& health = config.healthcheck;
+  return health && !health->test.empty() && health->test[0] != "NONE";
+}
+
+
 using nlohmann::json;
 using nlohmann::ordered_json;
 

@@ -30,6 +30,10 @@ struct HealthConfig {
   int64_t retries = 0;
 };
 
+struct ContainerConfig;
+// A healthcheck that runs: set, with a command, and not ["NONE"].
+bool has_healthcheck(const ContainerConfig& config);
+
 struct ContainerConfig {
   std::string hostname, domainname, user;
   bool attach_stdin = false, attach_stdout = false, attach_stderr = false;

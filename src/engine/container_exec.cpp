@@ -112,6 +112,7 @@ Result<ExecOutcome> ContainerService::exec(std::string_view name, const ExecRequ
     options.stdio[0] = null_fd.get();
     options.relay_stdin = false;
   }
+  if (request.output_fd >= 0 && !request.tty) options.stdio[1] = options.stdio[2] = request.output_fd;
   auto status = runtime::exec_in_container(store, record.id, std::move(options));
   if (!status) {
     // The container may have ended between our check and the runtime's.

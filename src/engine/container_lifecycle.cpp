@@ -52,10 +52,25 @@ Status ContainerService::release_runtime(const ContainerRecord& record) {
   return {};
 }
 
+// State.Health from the probes' file; "starting" until the first probe ends.
+static void fold_health(const ContainerConfig& config, const ContainerPaths& paths, ContainerState& state) {
+  if (!has_healthcheck(config)) return;
+  if (auto text = read_file(paths.health_json().string())) {
+    auto document = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (document.is_object()) {
+      state.health = std::move(document);
+      return;
+    }
+  }
+  if (state.running())
+    state.health = {{"Status", "starting"}, {"FailingStreak", 0}, {"Log", nlohmann::json::array()}};
+}
+
 Status ContainerService::refresh(ContainerRecord& record) {
   ContainerState& state = record.state;
   if (!state.running() && state.status != ContainerStatus::restarting) return {};
   ContainerPaths paths = paths_of(record.id);
+  fold_health(record.config, paths, state);
   if (auto report = read_file(paths.exit_json().string())) {
     auto document = nlohmann::json::parse(*report, nullptr, /*allow_exceptions=*/false);
     // Torn by a crash (the shim does not fsync it) or written by someone

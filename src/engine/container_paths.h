@@ -26,6 +26,7 @@ struct ContainerPaths {
   std::filesystem::path attach_socket() const { return run_dir / "attach.sock"; }
   std::filesystem::path exit_json() const { return run_dir / "exit.json"; }
   std::filesystem::path stop_requested() const { return run_dir / "stop-requested"; }
+  std::filesystem::path health_json() const { return run_dir / "health.json"; }  // State.Health, by the probes
 
  private:
   std::string id_;

@@ -21,6 +21,7 @@
 #include "engine/container_state.h"
 #include "engine/local_image_service.h"
 #include "image/byte_stream.h"
+#include "runtime/cgroup.h"
 #include "store/file_lock.h"
 #include "volume/volume_service.h"
 
@@ -79,6 +80,7 @@ struct ExecRequest {
   bool interactive = false;  // else the process's stdin is /dev/null
   bool detach = false;       // stdio /dev/null; returns once the process runs
   bool privileged = false;   // every capability
+  int output_fd = -1;        // ≥ 0: the process's stdout and stderr go there (a healthcheck's capture)
 };
 
 struct ExecOutcome {
@@ -97,6 +99,38 @@ struct CommitOptions {
   std::string author, comment;
   std::vector<std::string> changes;  // Dockerfile instructions (-c)
   bool pause = true;                 // freeze a running container while its changes are read
+};
+
+// docker cp.
+struct CopyOptions {
+  // -a. As dockerd does (its docs say otherwise), what is copied in keeps the
+  // tar's uid/gid and what is copied out belongs to the caller, with or
+  // without it; dockerd's -a chown to the container's User is not done yet.
+  bool archive = false;
+  bool follow_link = false;  // -L: a symlink source is copied as what it points at
+};
+
+// docker stats: one reading of a container's counters, and of the host's
+// at the same moment (CPU % is the container's share of the host's CPU time
+// between two readings).
+struct ContainerStatsSample {
+  std::string id, name;
+  bool running = false;               // else only id and name are set
+  runtime::CgroupStats cgroup;        // cpu, memory, pids, block I/O
+  uint64_t net_rx_bytes = 0, net_tx_bytes = 0;  // every interface of its network namespace but lo
+  uint64_t host_cpu_ns = 0;           // all CPUs' time since boot (/proc/stat)
+  unsigned online_cpus = 1;
+  uint64_t host_memory_bytes = 0;     // the limit shown when the container has none
+};
+
+// docker update: each set field replaces the container's setting; a running
+// container's cgroup takes the new limits at once, its shim the new policy.
+struct ContainerUpdate {
+  std::optional<int64_t> memory, memory_reservation, memory_swap, nano_cpus, cpu_shares, cpu_period, cpu_quota,
+      cpu_realtime_period, cpu_realtime_runtime, pids_limit;
+  std::optional<uint16_t> blkio_weight;
+  std::optional<std::string> cpuset_cpus, cpuset_mems;
+  std::optional<RestartPolicy> restart_policy;
 };
 
 struct ContainerPruneReport {
@@ -141,6 +175,27 @@ class ContainerService {
   Status export_filesystem(std::string_view name, ByteSink& sink);
   // docker commit: a new image of the container's image and its changes; its id.
   Result<Digest> commit(std::string_view name, const CommitOptions& options);
+  // docker cp, both directions. A path in the container is resolved inside
+  // its root and never leaves it, whatever the container does meanwhile
+  // (CVE-2018-15664): the tree is read by a child chrooted into the
+  // container, and written through openat2(RESOLVE_IN_ROOT)-resolved fds.
+  // A relative container path is taken from the container's working dir.
+  // Each returns the size of the tar stream that was copied (docker's "Successfully copied").
+  Result<uint64_t> copy_from_container(std::string_view name, const std::string& source,
+                                       const std::string& host_destination, const CopyOptions& options);
+  // `cp CONTAINER:SRC -`: the source as a tar stream, its top entry named as the source.
+  Result<uint64_t> archive_from_container(std::string_view name, const std::string& source, ByteSink& sink,
+                                          const CopyOptions& options);
+  Result<uint64_t> copy_to_container(std::string_view name, const std::string& host_source,
+                                     const std::string& destination, const CopyOptions& options);
+  // `cp - CONTAINER:DIR`: a tar stream extracted into a directory of the container.
+  Result<uint64_t> extract_to_container(std::string_view name, const std::string& directory, ByteSource& tar,
+                                        const CopyOptions& options);
+  Result<ContainerStatsSample> stats(std::string_view name);
+  Status update(std::string_view name, const ContainerUpdate& update);
+  // One run of the container's healthcheck (the shim asks for one every
+  // interval): its result joins State.Health, kept in the run dir.
+  Status health_probe(std::string_view name);
   // Removes every container that is not running (created, exited, dead)
   // and for which `keep` is false.
   Result<ContainerPruneReport> prune(const std::function<bool(const ContainerRecord&)>& keep);
@@ -164,6 +219,10 @@ class ContainerService {
   Status release_runtime(const ContainerRecord& record);
   // The image's layer directories, topmost first.
   Result<std::vector<std::filesystem::path>> image_layers(const ContainerRecord& record);
+  // The container's root for cp: a running one's through its init, a stopped
+  // one's as a detached overlay (held under its lock, so it cannot start meanwhile).
+  struct CopyRoot;
+  Result<CopyRoot> copy_root(std::string_view name, bool writable);
   // Where the runtime mounts over the rootfs (/proc, /etc/hosts, …, volumes and binds).
   Result<std::set<std::string>> runtime_mount_points(const ContainerRecord& record);
   // Opened on first use: most containers have no volumes.

@@ -82,8 +82,9 @@ std::string shim_config_text(const ContainerRecord& record, const ContainerPaths
   line("restart_max", host.restart_policy.maximum_retry_count);
   line("restart_count", record.state.restart_count);
   line("restart_delay_ms", restart_delay_ms == 0 ? 100 : restart_delay_ms);
+  line("auto_remove", host.auto_remove ? 1 : 0);
   const auto& health = record.config.healthcheck;
-  if (health && !health->test.empty() && health->test[0] != "NONE") {
+  if (has_healthcheck(record.config)) {
     int64_t interval_ns = health->interval > 0 ? health->interval : 30'000'000'000;
     line("health_interval_ms", interval_ns / 1'000'000);
   }
@@ -204,7 +205,10 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   std::string lower;
   for (const auto& layer : layers) lower += (lower.empty() ? "" : ":") + layer.string();
   spec.annotations[std::string(runtime::kOverlayRootfsAnnotation)] =
-      fmt::format("lowerdir={},upperdir={},workdir={}", lower, paths.upper().string(), paths.work().string());
+      // Pinned off: commit and cp read and write the upper dir as a plain
+      // tree (whiteouts only), which a redirect, metacopy or index would break.
+      fmt::format("lowerdir={},upperdir={},workdir={},index=off,redirect_dir=off,metacopy=off", lower,
+                  paths.upper().string(), paths.work().string());
   BERTH_TRY(write_file_atomic(paths.config_json().string(), oci::write_spec(spec), 0600, Durability::until_reboot));
 
   // A fresh run dir: nothing of the previous run may be taken for this one's.

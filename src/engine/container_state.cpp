@@ -34,6 +34,7 @@ nlohmann::ordered_json ContainerState::docker_json() const {
   state["Error"] = error;
   state["StartedAt"] = started_at;
   state["FinishedAt"] = finished_at;
+  if (!health.is_null()) state["Health"] = health;
   return state;
 }
 
@@ -77,6 +78,7 @@ Result<ContainerState> ContainerState::from_storage(std::string_view text) {
     state.stop_requested = document.value("StopRequested", false);
     state.has_been_started = document.value("HasBeenStarted", false);
     state.volumes = document.value("Volumes", std::map<std::string, std::string>{});
+    if (auto health = document.find("Health"); health != document.end() && health->is_object()) state.health = *health;
   } catch (const nlohmann::json::exception& error) {
     return fail("container state: {}", error.what());
   }

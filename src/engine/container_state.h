@@ -36,6 +36,9 @@ struct ContainerState {
   // The volumes bound into the container, destination → volume name: named
   // ones as given, anonymous ones as created for it (berth's, not Docker's State).
   std::map<std::string, std::string> volumes;
+  // Docker's State.Health ({"Status","FailingStreak","Log"}) of a container
+  // with a healthcheck, folded in from the run dir while it runs; else null.
+  nlohmann::json health;
 
   bool running() const { return status == ContainerStatus::running || status == ContainerStatus::paused; }
   // Docker's inspect "State" object.

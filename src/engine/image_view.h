@@ -22,4 +22,12 @@ struct ImageView {
 // `layers`: the image's layer directories, topmost first.
 Result<ImageView> open_image_view(const std::vector<std::filesystem::path>& layers);
 
+// A stopped container's tree, writable: its upper dir over the image's
+// layers, as detached as the read-only view. The caller holds the
+// container's lock, so no other overlay uses `upper` meanwhile.
+struct WritableLayer {
+  std::filesystem::path upper, work;
+};
+Result<ImageView> open_writable_view(const std::vector<std::filesystem::path>& layers, const WritableLayer& top);
+
 }  // namespace berth

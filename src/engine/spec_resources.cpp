@@ -79,6 +79,37 @@ bool valid_cpuset(std::string_view list) {
   return true;
 }
 
+Status validate_resources(const HostConfig& host, unsigned cpu_count) {
+  constexpr int64_t min_memory = 6 * 1024 * 1024;
+  if (host.memory != 0 && host.memory < min_memory) return fail("Minimum memory limit allowed is 6MB");
+  if (host.memory > 0 && host.memory_swap > 0 && host.memory_swap < host.memory)
+    return fail("Minimum memoryswap limit should be larger than memory limit, see usage");
+  if (host.memory == 0 && host.memory_swap > 0)
+    return fail("You should always set the Memory limit when using Memoryswap limit, see usage");
+  if (host.memory_reservation > 0 && host.memory_reservation < min_memory)
+    return fail("Minimum memory reservation allowed is 6MB");
+  if (host.memory > 0 && host.memory_reservation > 0 && host.memory < host.memory_reservation)
+    return fail("Minimum memory limit can not be less than memory reservation limit, see usage");
+  if (host.nano_cpus > 0 && host.cpu_period > 0)
+    return fail("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+  if (host.nano_cpus > 0 && host.cpu_quota > 0)
+    return fail("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+  if (host.nano_cpus < 0 || host.nano_cpus > int64_t{cpu_count} * 1'000'000'000)
+    return fail("Range of CPUs is from 0.01 to {}.00, as there are only {} CPUs available",
+                                    cpu_count, cpu_count);
+  if (host.cpu_period != 0 && (host.cpu_period < 1000 || host.cpu_period > 1'000'000))
+    return fail("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
+  if (host.cpu_quota > 0 && host.cpu_quota < 1000)
+    return fail("CPU cfs quota can not be less than 1ms (i.e. 1000)");
+  if (!valid_cpuset(host.cpuset_cpus))
+    return fail("Invalid value {} for cpuset cpus", host.cpuset_cpus);
+  if (!valid_cpuset(host.cpuset_mems))
+    return fail("Invalid value {} for cpuset mems", host.cpuset_mems);
+  if (host.blkio_weight > 0 && (host.blkio_weight < 10 || host.blkio_weight > 1000))
+    return fail("Range of blkio weight is from 10 to 1000");
+  return {};
+}
+
 Result<oci::Resources> container_resources(const HostConfig& host, bool cgroup_v2, std::vector<std::string>& warnings) {
   // The checks and messages of Docker's verifyPlatformContainerResources.
   if (host.memory != 0 && host.memory < kMinMemory) return fail("Minimum memory limit allowed is 6MB");

@@ -18,6 +18,10 @@ namespace berth {
 // OomKillDisable) are dropped with a warning, as Docker does.
 Result<oci::Resources> container_resources(const HostConfig& host, bool cgroup_v2, std::vector<std::string>& warnings);
 
+// The daemon's checks of memory, CPU, cpuset and blkio settings (create and
+// update), with its wording. `cpu_count`: the host's online CPUs.
+Status validate_resources(const HostConfig& host, unsigned cpu_count);
+
 // "0-3,6": Docker's cpuset list syntax (ascending ranges of decimal numbers).
 bool valid_cpuset(std::string_view list);
 

@@ -132,17 +132,18 @@ std::vector<std::pair<std::string, std::string>> entry_xattrs(archive_entry* ent
 }
 
 // The entry in our terms, or nullopt for a name that is never extracted.
-Result<std::optional<LayerEntry>> to_layer_entry(archive_entry* entry, std::string_view raw_name) {
+Result<std::optional<LayerEntry>> to_layer_entry(archive_entry* entry, std::string_view raw_name,
+                                                 bool apply_whiteouts) {
   using Type = LayerEntry::Type;
   BERTH_ASSIGN(std::string path, clean_entry_name(raw_name));
   LayerEntry result;
   result.tar_name = std::string(raw_name);
   std::string_view parent = parent_path(path);
-  Whiteout whiteout = classify_whiteout(base_name(path));
+  Whiteout whiteout = apply_whiteouts ? classify_whiteout(base_name(path)) : Whiteout{};
   // Under a whiteout name nothing means anything to overlayfs: this is where
   // AUFS kept its bookkeeping (.wh..wh.plnk holds its hard link copies),
   // which Docker skips too.
-  for (std::string_view rest = parent; !rest.empty(); rest = parent_path(rest)) {
+  for (std::string_view rest = parent; apply_whiteouts && !rest.empty(); rest = parent_path(rest)) {
     if (classify_whiteout(base_name(rest)).kind != WhiteoutKind::none) return std::nullopt;
   }
   switch (whiteout.kind) {
@@ -218,7 +219,7 @@ Result<ExtractResult> extract_layer(ByteSource& tar_stream, int layer_dir_fd, co
     const char* raw_name = archive_entry_pathname(entry);
     if (!raw_name) return fail("read layer: entry {} has no name", result.entries);
     auto entry_context = [&] { return fmt::format("layer entry {}", quote_entry_name(raw_name)); };
-    auto layer_entry = to_layer_entry(entry, raw_name);
+    auto layer_entry = to_layer_entry(entry, raw_name, options.apply_whiteouts);
     if (!layer_entry) return with_context(std::move(layer_entry), entry_context());
     if (!*layer_entry) continue;
     ArchiveFileData data(tar.get(), input);

@@ -52,6 +52,12 @@ struct ExtractOptions {
   // Threads that write regular files: -1 is one per core (at most 4), 0
   // writes everything on the calling thread.
   int file_workers = -1;
+  // Turn ".wh." entries into overlay whiteouts (a layer); false extracts
+  // them as the plain files they are (docker cp).
+  bool apply_whiteouts = true;
+  // An entry that is not a directory replaces a directory of its name (a
+  // layer); false refuses, naming it (docker cp never deletes a directory).
+  bool replace_directories = true;
 };
 
 struct ExtractResult {

@@ -36,9 +36,14 @@ Status write_all_at(int fd, std::span<const std::byte> bytes, uint64_t offset) {
 // Creating exclusively and replacing on EEXIST, rather than checking first,
 // costs nothing on the common path: a fresh name in a fresh directory.
 template <class Create>
-Status create_replacing(int dir_fd, const std::string& name, std::string_view what, Create create) {
+Status create_replacing(int dir_fd, const std::string& name, bool keep_directories, std::string_view what,
+                        Create create) {
   if (create() == 0) return {};
   if (errno != EEXIST) return fail_errno(errno, "create {}", what);
+  struct stat existing;
+  if (keep_directories && ::fstatat(dir_fd, name.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0 &&
+      S_ISDIR(existing.st_mode))
+    return fail("cannot overwrite directory \"{}\" with non-directory", name);
   BERTH_TRY(remove_entry_at(dir_fd, name));
   if (create() != 0) return fail_errno(errno, "create {}", what);
   return {};
@@ -200,7 +205,7 @@ Status LayerWriter::write_entry(const LayerEntry& entry, FileData& data) {
 
 Status LayerWriter::write_regular(const LayerEntry& entry, int dir_fd, const std::string& name, FileData& data) {
   UniqueFd fd;
-  BERTH_TRY(create_replacing(dir_fd, name, "file", [&] {
+  BERTH_TRY(create_replacing(dir_fd, name, !options_.replace_directories, "file", [&] {
     fd.reset(::openat(dir_fd, name.c_str(), kCreateFileFlags, 0600));
     return fd ? 0 : -1;
   }));
@@ -248,7 +253,7 @@ Status LayerWriter::write_root_directory(const LayerEntry& entry) {
 Status LayerWriter::write_symlink(const LayerEntry& entry, int dir_fd, const std::string& name) {
   // The target is stored verbatim: it is only ever resolved later, inside
   // the container's root.
-  BERTH_TRY(create_replacing(dir_fd, name, "symlink",
+  BERTH_TRY(create_replacing(dir_fd, name, !options_.replace_directories, "symlink",
                              [&] { return ::symlinkat(entry.link_target.c_str(), dir_fd, name.c_str()); }));
   return apply_attributes_at(dir_fd, name, entry);
 }
@@ -266,7 +271,7 @@ Status LayerWriter::write_hardlink(const LayerEntry& entry, int dir_fd, const st
   std::string target_name(base_name(target));
   // No AT_SYMLINK_FOLLOW: a target that is a symlink is linked itself, and
   // the target's parent was resolved inside the layer like every other path.
-  auto status = create_replacing(dir_fd, name, "hard link", [&] {
+  auto status = create_replacing(dir_fd, name, !options_.replace_directories, "hard link", [&] {
     return ::linkat(target_dir->get(), target_name.c_str(), dir_fd, name.c_str(), 0);
   });
   if (!status) {
@@ -280,13 +285,13 @@ Status LayerWriter::write_node(const LayerEntry& entry, int dir_fd, const std::s
   mode_t kind = entry.type == LayerEntry::Type::char_device    ? S_IFCHR
                 : entry.type == LayerEntry::Type::block_device ? S_IFBLK
                                                                : S_IFIFO;
-  BERTH_TRY(create_replacing(dir_fd, name, "device node",
+  BERTH_TRY(create_replacing(dir_fd, name, !options_.replace_directories, "device node",
                              [&] { return ::mknodat(dir_fd, name.c_str(), kind | 0600, entry.device); }));
   return apply_attributes_at(dir_fd, name, entry);
 }
 
 Status LayerWriter::write_whiteout(const LayerEntry& entry, int dir_fd, const std::string& name) {
-  BERTH_TRY(create_replacing(dir_fd, name, "whiteout", [&] {
+  BERTH_TRY(create_replacing(dir_fd, name, !options_.replace_directories, "whiteout", [&] {
     auto made = make_overlay_whiteout(dir_fd, name);
     if (!made) errno = made.error().errno_value;
     return made ? 0 : -1;

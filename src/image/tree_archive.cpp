@@ -25,8 +25,6 @@ struct EntryFree {
   void operator()(archive_entry* e) const { archive_entry_free(e); }
 };
 
-constexpr std::string_view kOverlayXattrPrefix = "trusted.overlay.";
-
 // libarchive's write callback: everything into the sink; the first error is kept for the caller.
 struct SinkTarget {
   ByteSink& sink;
@@ -46,9 +44,9 @@ la_ssize_t write_to_sink(archive* a, void* data, const void* buffer, size_t leng
   return static_cast<la_ssize_t>(length);
 }
 
-// Moves every trusted.overlay.* attribute out of `entry`; true when the
-// directory was opaque.
-bool strip_overlay_xattrs(archive_entry* entry) {
+// Keeps only the attributes a layer carries; true when the directory was
+// an opaque overlay directory.
+bool filter_xattrs(archive_entry* entry) {
   std::vector<std::pair<std::string, std::string>> kept;
   bool opaque = false;
   const char* name = nullptr;
@@ -58,11 +56,10 @@ bool strip_overlay_xattrs(archive_entry* entry) {
   while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK) {
     std::string_view key(name);
     std::string text(static_cast<const char*>(value), size);
-    if (key.starts_with(kOverlayXattrPrefix)) {
-      if (key == "trusted.overlay.opaque" && text == "y") opaque = true;
-      continue;
-    }
-    kept.emplace_back(key, std::move(text));
+    if (key == "trusted.overlay.opaque" && text == "y") opaque = true;
+    // As docker's archiver: file capabilities travel, host labels
+    // (security.selinux, …) and overlayfs's own attributes do not.
+    if (key == "security.capability") kept.emplace_back(key, std::move(text));
   }
   archive_entry_xattr_clear(entry);
   for (const auto& [key, text] : kept) archive_entry_xattr_add_entry(entry, key.c_str(), text.data(), text.size());
@@ -79,7 +76,11 @@ class TreeWriter {
     resolver_.reset(archive_entry_linkresolver_new());
     if (!disk_ || !writer_ || !resolver_) return fail("archive {}: out of memory", root);
     // Hybrid: the root itself may be a link (/proc/self/fd/N); nothing below is followed.
-    archive_read_disk_set_symlink_hybrid(disk_.get());
+    if (options_.follow_root_link) {
+      archive_read_disk_set_symlink_hybrid(disk_.get());
+    } else {
+      archive_read_disk_set_symlink_physical(disk_.get());
+    }
     archive_read_disk_set_behavior(disk_.get(), ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS | ARCHIVE_READDISK_NO_ACL |
                                                     ARCHIVE_READDISK_NO_FFLAGS | ARCHIVE_READDISK_NO_SPARSE);
     archive_write_set_format_pax_restricted(writer_.get());
@@ -99,6 +100,8 @@ class TreeWriter {
       std::string relative = path.size() > root.size() ? path.substr(root.size() + 1) : "";
       const struct stat* info = archive_entry_stat(entry.get());
       bool is_dir = S_ISDIR(info->st_mode);
+      // Sockets have no tar form; docker's archiver leaves them out too.
+      if (S_ISSOCK(info->st_mode)) continue;
       if (!relative.empty() && options_.skip && options_.skip(relative, *info)) continue;
       if (is_dir) archive_read_disk_descend(disk_.get());
       BERTH_TRY(write_entry(std::move(entry), relative));
@@ -120,11 +123,13 @@ class TreeWriter {
     bool is_dir = S_ISDIR(info->st_mode);
     std::string name = archive_name(relative, is_dir);
     if (name.empty()) return {};  // the root itself, when names carry no prefix
-    bool opaque = false;
-    if (options_.overlay_whiteouts) {
-      opaque = strip_overlay_xattrs(entry.get());
-      if (S_ISCHR(info->st_mode) && info->st_rdev == 0) return write_whiteout(*info, relative);
-    }
+    bool opaque = filter_xattrs(entry.get()) && options_.overlay_whiteouts;
+    if (options_.overlay_whiteouts && S_ISCHR(info->st_mode) && info->st_rdev == 0)
+      return write_whiteout(*info, relative);
+    // Only the modification time: layers made twice from the same tree hash the same.
+    archive_entry_unset_atime(entry.get());
+    archive_entry_unset_ctime(entry.get());
+    archive_entry_unset_birthtime(entry.get());
     archive_entry_copy_pathname(entry.get(), name.c_str());
     archive_entry_set_uname(entry.get(), nullptr);
     archive_entry_set_gname(entry.get(), nullptr);

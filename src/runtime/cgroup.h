@@ -23,6 +23,9 @@ struct CgroupStats {
   uint64_t memory_usage = 0, memory_limit = 0, memory_max_usage = 0, memory_failcnt = 0;
   uint64_t swap_usage = 0, swap_limit = 0;
   uint64_t pids_current = 0, pids_limit = 0;
+  // What docker stats subtracts from the usage (page cache that can be dropped), and block I/O.
+  uint64_t memory_inactive_file = 0;
+  uint64_t io_read_bytes = 0, io_write_bytes = 0;
   // runc's `events --stats` JSON shape ("data": {"cpu":…, "memory":…, "pids":…}).
   nlohmann::json to_json() const;
 };

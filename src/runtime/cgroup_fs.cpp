@@ -71,6 +71,27 @@ Result<std::optional<uint64_t>> read_u64(const std::string& dir, std::string_vie
   return std::optional<uint64_t>{value};
 }
 
+uint64_t sum_device_field(std::string_view content, std::string_view field) {
+  uint64_t total = 0;
+  size_t pos = 0;
+  while (pos < content.size()) {
+    size_t eol = content.find('\n', pos);
+    if (eol == std::string_view::npos) eol = content.size();
+    std::string_view line = content.substr(pos, eol - pos);
+    pos = eol + 1;
+    // The device ("8:0") first; "Total" lines of v1 have none.
+    size_t space = line.find(' ');
+    if (space == std::string_view::npos || line.substr(0, space).find(':') == std::string_view::npos) continue;
+    size_t at = line.find(field, space);
+    if (at == std::string_view::npos || line[at - 1] != ' ') continue;
+    std::string_view number = line.substr(at + field.size());
+    uint64_t value = 0;
+    std::from_chars(number.data(), number.data() + number.size(), value);
+    total += value;
+  }
+  return total;
+}
+
 uint64_t keyed_value(std::string_view content, std::string_view key) {
   size_t pos = 0;
   while (pos < content.size()) {

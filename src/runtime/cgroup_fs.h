@@ -26,6 +26,10 @@ Result<std::string> read_trimmed(const std::string& dir, std::string_view name);
 Result<std::optional<uint64_t>> read_u64(const std::string& dir, std::string_view name);
 // "key value" lines (cpu.stat, memory.events, cgroup.events): the value of key, 0 if absent.
 uint64_t keyed_value(std::string_view content, std::string_view key);
+// Sums a per-device I/O counter over every device: v2's io.stat
+// ("8:0 rbytes=N wbytes=N …", field "rbytes=") or v1's
+// blkio.throttle.io_service_bytes ("8:0 Read N", field "Read ").
+uint64_t sum_device_field(std::string_view content, std::string_view field);
 
 // Creates dir and any missing parents (each level only if missing). Appends the
 // directories it made to `created`, outermost first. An existing dir is fine.

@@ -426,6 +426,17 @@ Result<CgroupStats> CgroupV1::stats() const {
   const std::string* pids = find("pids");
   BERTH_ASSIGN(stats.pids_current, number(pids, "pids.current", 0));
   BERTH_ASSIGN(stats.pids_limit, number(pids, "pids.max", 0));
+  auto optional_read = [](const std::string* dir, std::string_view name) -> Result<std::string> {
+    if (dir == nullptr) return std::string();
+    auto content = cgroupfs::read(*dir, name);
+    if (!content && content.error().errno_value == ENOENT) return std::string();
+    return content;
+  };
+  BERTH_ASSIGN(std::string memory_stat, optional_read(memory, "memory.stat"));
+  stats.memory_inactive_file = cgroupfs::keyed_value(memory_stat, "total_inactive_file");
+  BERTH_ASSIGN(std::string io, optional_read(find("blkio"), "blkio.throttle.io_service_bytes"));
+  stats.io_read_bytes = cgroupfs::sum_device_field(io, "Read ");
+  stats.io_write_bytes = cgroupfs::sum_device_field(io, "Write ");
   return stats;
 }
 

@@ -314,6 +314,11 @@ class CgroupV2 final : public Cgroup {
 
     BERTH_ASSIGN(stats.pids_current, number("pids.current", 0));
     BERTH_ASSIGN(stats.pids_limit, number("pids.max", 0));
+    BERTH_ASSIGN(std::string memory_stat, optional_read("memory.stat"));
+    stats.memory_inactive_file = cgroupfs::keyed_value(memory_stat, "inactive_file");
+    BERTH_ASSIGN(std::string io, optional_read("io.stat"));
+    stats.io_read_bytes = cgroupfs::sum_device_field(io, "rbytes=");
+    stats.io_write_bytes = cgroupfs::sum_device_field(io, "wbytes=");
     return stats;
   }
 

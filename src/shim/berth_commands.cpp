@@ -21,6 +21,12 @@ std::vector<std::string> restart_command(const ShimConfig& config, uint64_t next
   return argv;
 }
 
+std::vector<std::string> remove_command(const ShimConfig& config) {
+  std::vector<std::string> argv = with_global_args(config);
+  argv.insert(argv.end(), {"rm", "--force", "--volumes", config.id});
+  return argv;
+}
+
 std::vector<std::string> health_probe_command(const ShimConfig& config) {
   std::vector<std::string> argv = with_global_args(config);
   argv.insert(argv.end(), {"container", "health-probe", config.id});

@@ -74,6 +74,8 @@ Status apply(ShimConfig& config, std::string_view key, std::string_view value, b
     BERTH_ASSIGN(config.restart_count, parse_number<uint32_t>(key, value));
   } else if (key == "restart_delay_ms") {
     BERTH_ASSIGN(config.restart_delay_ms, parse_number<uint64_t>(key, value));
+  } else if (key == "auto_remove") {
+    BERTH_ASSIGN(config.auto_remove, parse_flag(key, value));
   } else if (key == "health_interval_ms") {
     BERTH_ASSIGN(config.health_interval_ms, parse_number<uint64_t>(key, value));
   } else if (key == "health_start_ms") {
@@ -96,8 +98,9 @@ Status check_complete(const ShimConfig& config) {
   if (config.pid == 0) return shim_fail("missing pid");
   if (config.log_driver == LogDriver::json_file && config.log_path.empty())
     return shim_fail("log_driver=json-file needs log_path");
-  if ((config.restart != RestartPolicy::no || config.health_interval_ms > 0) && config.berth.empty())
-    return shim_fail("restart policy or healthcheck needs berth=<path>");
+  if ((config.restart != RestartPolicy::no || config.health_interval_ms > 0 || config.auto_remove) &&
+      config.berth.empty())
+    return shim_fail("restart policy, auto_remove or healthcheck needs berth=<path>");
   return {};
 }
 

@@ -31,9 +31,10 @@ struct ShimConfig {
   uint32_t restart_max = 0;  // 0 = unlimited
   uint32_t restart_count = 0;
   uint64_t restart_delay_ms = 100;
+  bool auto_remove = false;  // --rm: once it has exited for good, the shim has berth remove it
   uint64_t health_interval_ms = 0;  // 0 = no healthcheck
   uint64_t health_start_ms = 0;     // defaults to health_interval_ms
-  std::string berth;                // the berth binary, for restart and health acts
+  std::string berth;                // the berth binary, for restart, removal and health acts
   std::vector<std::string> berth_args;
   std::string oom_events;  // optional cgroup file telling OOM kills
 };

@@ -322,6 +322,14 @@ void ShimLoop::finish_draining(uint64_t now) {
       record.oom_killed = count && *count > 0;
     }
   }
+  // `berth update --restart` rewrites shim.conf while the container runs:
+  // the policy in force is the one there now.
+  if (auto text = read_small_file(config_name)) {
+    if (auto fresh = parse_shim_config(*text)) {
+      config_.restart = fresh->restart;
+      config_.restart_max = fresh->restart_max;
+    }
+  }
   RestartFacts facts{config_.restart, record.exit_code, config_.restart_max, config_.restart_count, stop_requested()};
   record.restarting = should_restart(facts);
   RestartBackoff backoff = restart_backoff(config_.restart_delay_ms, exited_ms_ - started_ms_);
@@ -374,8 +382,13 @@ void ShimLoop::step(uint64_t now) {
       break;
     }
     case Phase::notifying:
-      if (!attach_.has_unsent_output() || now >= deadline_ms_)
+      if (!attach_.has_unsent_output() || now >= deadline_ms_) {
         phase_ = exit_->restarting ? Phase::backing_off : Phase::done;
+        // --rm, as dockerd's AutoRemove: whether or not a client is still attached.
+        if (phase_ == Phase::done && config_.auto_remove) {
+          if (auto pid = spawn_detached(remove_command(config_)); !pid) report(pid.error().message);
+        }
+      }
       break;
     case Phase::backing_off:
       finish_back_off(now);

@@ -95,4 +95,38 @@ expect_eq "$(last_err)" "Error: invalid filter 'bogus'" "docker's words"
 expect_status 0 "prune everything stopped" -- b container prune -f
 expect_eq "$(b ps -a --format '{{.Names}}')" "runner" "only the running one is left"
 
+# ---- system prune ----
+b run --name stopped-one busybox true
+b volume create unused-named >/dev/null
+b run --name with-anon -v /anon busybox true
+b rm with-anon >/dev/null  # leaves its anonymous volume behind
+b import "$(busybox_tarball)" >/dev/null  # an untagged (dangling) image
+expect_status 0 "system prune, answering no" -- bash -c "echo n | '$BERTH' system prune"
+expect_contains "$(last_out)" "  - all stopped containers" "the warning lists what goes"
+expect_contains "$(last_out)" "Are you sure you want to continue? [y/N]" "and asks"
+expect_eq "$(b ps -aq | wc -l)" "2" "a no removes nothing"
+expect_status 0 "system prune -f --volumes" -- b system prune -f --volumes
+expect_contains "$(last_out)" "Deleted Containers:" "removes stopped containers"
+expect_contains "$(last_out)" "Deleted Volumes:" "and anonymous volumes"
+expect_contains "$(last_out)" "Deleted Images:" "and dangling images"
+expect_contains "$(last_out)" "Total reclaimed space:" "with the total"
+expect_eq "$(b ps -a --format '{{.Names}}')" "runner" "the running container stays"
+expect_eq "$(b volume ls -q)" "unused-named" "named volumes stay (anonymous ones go)"
+expect_eq "$(b images --filter dangling=true -q | wc -l)" "0" "no dangling image is left"
+expect_eq "$(b images -q busybox | wc -l)" "1" "a tagged image in use stays"
+expect_status 1 "system prune --filter" -- b system prune -f --filter label=x
+expect_contains "$(last_err)" "not supported" "is refused, not half done"
+
+# ---- info ----
+expect_status 0 "info" -- b info
+expect_contains "$(last_out)" " Containers: 1
+  Running: 1
+  Paused: 0
+  Stopped: 0" "docker's container counts"
+expect_contains "$(last_out)" " Storage Driver: overlay2" "the storage driver"
+expect_contains "$(last_out)" " Kernel Version: $(uname -r)" "the kernel"
+expect_eq "$(b system info --format '{{.ContainersRunning}} {{.OSType}} {{.NCPU}}')" "1 linux $(nproc)" "--format over docker's fields"
+expect_eq "$(b info --format json | jq -r .DockerRootDir)" "$BERTH_ROOT" "json, with the root dir"
+expect_status 64 "a broken --format" -- b info --format '{{.Containers'
+
 finish

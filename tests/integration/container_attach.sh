@@ -41,15 +41,18 @@ expect_eq "$(last_err)" "err" "stderr to our stderr"
 expect_status 0 "run -d -i cat" -- b run -d -i --name cat busybox cat
 out=$(echo hello | timeout -s KILL 3 "$BERTH" attach cat 2>&1) || true
 expect_contains "$out" "hello" "attach forwards our stdin to a container with an open stdin"
+wait_status cat running && pass "our end of input does not close the container's stdin (not stdin-once)" ||
+  fail "attach's end of input stopped the container"
 out=$(echo quiet | timeout -s KILL 2 "$BERTH" attach --no-stdin cat 2>&1) || true
 expect_not_contains "$out" "quiet" "--no-stdin keeps our stdin away"
 
 # ---- signals ----
 expect_status 0 "run a container that exits 7 on SIGTERM" -- \
-  b run -d --name trapper busybox sh -c 'trap "echo got-term; exit 7" TERM; while true; do sleep 0.1; done'
+  b run -d --name trapper busybox sh -c 'trap "echo got-term; exit 7" TERM; while true; do echo ready; sleep 0.1; done'
 "$BERTH" attach trapper >"$TEST_DIR/trap.out" 2>&1 &
 attach_pid=$!
-sleep 1
+# attach relays output only once it has set up its signal handling.
+for _ in $(seq 100); do grep -q ready "$TEST_DIR/trap.out" && break; sleep 0.1; done
 kill -TERM "$attach_pid"
 status=0
 wait "$attach_pid" || status=$?
@@ -59,7 +62,7 @@ expect_contains "$(cat "$TEST_DIR/trap.out")" "got-term" "the container's trap r
 expect_status 0 "run it again" -- b start trapper
 "$BERTH" attach --sig-proxy=false trapper >"$TEST_DIR/noproxy.out" 2>&1 &
 attach_pid=$!
-sleep 1
+for _ in $(seq 100); do grep -q ready "$TEST_DIR/noproxy.out" && break; sleep 0.1; done
 kill -TERM "$attach_pid"
 wait "$attach_pid" || true
 sleep 0.5
@@ -70,13 +73,14 @@ expect_status 0 "run -dit a shell" -- b run -dit --name shell busybox sh
 status=0
 out=$( (sleep 1; printf 'echo typed-$((6*7))\r'; sleep 1; printf '\020\021'; sleep 1) |
   timeout 20 script -qec "$BERTH attach shell" /dev/null 2>&1 | tr -d '\r\0') || status=$?
-expect_eq "$status" "0" "Ctrl-P Ctrl-Q ends attach with status 0"
+expect_eq "$status" "1" "Ctrl-P Ctrl-Q ends attach with status 1, as docker attach"
+expect_contains "$out" "read escape sequence" "saying so, as docker attach"
 expect_contains "$out" "typed-42" "the shell ran what we typed"
 expect_eq "$(b inspect -f '{{.State.Status}}' shell)" "running" "and keeps running after the detach"
 status=0
 ( (sleep 1; printf '\030'; sleep 1) | timeout 20 script -qec "$BERTH attach --detach-keys ctrl-x shell" /dev/null >/dev/null 2>&1) ||
   status=$?
-expect_eq "$status" "0" "--detach-keys ctrl-x detaches on Ctrl-X"
+expect_eq "$status" "1" "--detach-keys ctrl-x detaches on Ctrl-X"
 expect_eq "$(b inspect -f '{{.State.Status}}' shell)" "running" "the shell still runs"
 
 status=0
@@ -95,7 +99,7 @@ expect_eq "$(b inspect -f '{{.State.ExitCode}}' runit)" "3" "with the status typ
 expect_status 1 "a tty container with stdin not a terminal" -- b attach shell
 expect_eq "$(last_err)" "Error: the input device is not a TTY" "is refused with docker's words"
 expect_status 1 "a bad --detach-keys" -- b attach --no-stdin --detach-keys 'ctrl-' shell
-expect_contains "$(last_err)" "Unknown character" "is refused, naming the problem"
+expect_contains "$(last_err)" "Invalid detach keys (ctrl-) provided" "is refused in dockerd's words"
 expect_status 0 "create a container" -- b create --name fresh busybox true
 expect_status 1 "attach to a container never started" -- b attach fresh
 expect_eq "$(last_err)" "Error: You cannot attach to a stopped container, start it first" "docker's words"

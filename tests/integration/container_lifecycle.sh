@@ -134,6 +134,17 @@ done
 expect_eq "$(b inspect -f '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}' flaky)" "2 exited 1" \
   "on-failure:2 restarts twice, then stays exited"
 
+# ---- --rm without a client: the shim removes the container ----
+expect_status 0 "run -d --rm" -- b run -d --rm --name gone -v /scratch busybox sh -c 'sleep 0.5'
+anon=$(b inspect -f '{{range .Mounts}}{{.Name}}{{end}}' gone)
+for _ in $(seq 1 100); do b inspect gone >/dev/null 2>&1 || break; sleep 0.1; done
+expect_status 1 "is removed by its shim once it exits" -- b inspect gone
+expect_eq "$(b volume ls -q | grep -c "^$anon\$" || true)" "0" "with its anonymous volume"
+expect_status 0 "run -d --rm of a container that is stopped" -- b run -d --rm --name stopped-gone busybox sleep 100
+expect_status 0 "stop it" -- b stop -t 1 stopped-gone
+for _ in $(seq 1 100); do b inspect stopped-gone >/dev/null 2>&1 || break; sleep 0.1; done
+expect_status 1 "is removed too" -- b inspect stopped-gone
+
 # ---- images in use ----
 expect_status 0 "tag the image under a second name" -- b tag busybox:latest used:1
 b create --name user-of-used used:1 true >/dev/null

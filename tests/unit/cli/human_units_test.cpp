@@ -123,3 +123,17 @@ TEST(TruncateId, AsDockerStringid) {
 
 }  // namespace
 }  // namespace berth::cli
+
+namespace berth::cli {
+namespace {
+
+TEST(BinarySize, AsGoUnitsBytesSize) {
+  EXPECT_EQ(binary_size(0), "0B");
+  EXPECT_EQ(binary_size(1023), "1023B");
+  EXPECT_EQ(binary_size(1024), "1KiB");
+  EXPECT_EQ(binary_size(1572864), "1.5MiB");
+  EXPECT_EQ(binary_size(16.7e9), "15.55GiB");
+}
+
+}  // namespace
+}  // namespace berth::cli

@@ -61,6 +61,8 @@ TEST(BerthCommands, RestartAndProbeArgv) {
                                       "--restart-delay-ms", "800", "c0ffee"}));
   EXPECT_EQ(health_probe_command(config),
             (std::vector<std::string>{"/usr/bin/berth", "--root", "/x", "container", "health-probe", "c0ffee"}));
+  EXPECT_EQ(remove_command(config),
+            (std::vector<std::string>{"/usr/bin/berth", "--root", "/x", "rm", "--force", "--volumes", "c0ffee"}));
 }
 
 }  // namespace

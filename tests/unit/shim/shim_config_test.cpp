@@ -77,6 +77,7 @@ TEST(ShimConfig, RejectsIncompleteConfigs) {
   expect_rejected("id=abc\npid=42\n", "log_driver=json-file needs log_path");
   expect_rejected(std::string(minimal) + "restart=always\n", "needs berth=<path>");
   expect_rejected(std::string(minimal) + "health_interval_ms=100\n", "needs berth=<path>");
+  expect_rejected(std::string(minimal) + "auto_remove=1\n", "needs berth=<path>");
 }
 
 }  // namespace

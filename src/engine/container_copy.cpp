@@ -1,0 +1,320 @@
+// ContainerService: docker cp, both directions.
+//
+// Reading a tree inside a container is done by a child process chrooted
+// into the container's root: a symlink the container swaps in while the
+// tree is walked then resolves inside the container, as under dockerd's
+// chrooted archiver, never on the host. Writing goes through the layer
+// extractor, whose every lookup is openat2(RESOLVE_IN_ROOT) below the
+// destination directory's fd. Either way the data flows through a pipe from
+// the child that writes the tar stream to the process that extracts it.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "base/path_in_root.h"
+#include "engine/container_service.h"
+#include "engine/copy_plan.h"
+#include "engine/image_view.h"
+#include "image/layer_extract.h"
+#include "image/tree_archive.h"
+
+namespace berth {
+
+struct ContainerService::CopyRoot {
+  std::string id;
+  UniqueFd dir;                         // the root directory of the container's tree
+  ImageView view;                       // a stopped container's detached overlay
+  std::optional<store::FileLock> held;  // a stopped container stays stopped meanwhile
+  std::string working_dir;              // relative container paths start here
+  bool read_only = false;               // --read-only
+};
+
+namespace {
+
+// "/a/b/." → {"/a", "b"}; "/" → {"/", "."}; "b" → {".", "b"}.
+std::pair<std::string, std::string> split_parent(std::string path) {
+  for (;;) {
+    if (path.size() > 1 && path.ends_with('/')) {
+      path.pop_back();
+    } else if (path.size() > 2 && path.ends_with("/.")) {
+      path.resize(path.size() - 2);
+    } else {
+      break;
+    }
+  }
+  if (path == "/" || path == "." || path.empty()) return {path.empty() ? "." : path, "."};
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+// A child process writing one tree as a tar stream into a pipe. Dropped
+// before it finished, it is killed and reaped.
+class ArchiveWriter {
+ public:
+  ArchiveWriter() = default;
+  ArchiveWriter(ArchiveWriter&& other) noexcept
+      : pid_(std::exchange(other.pid_, -1)), output_(std::move(other.output_)), errors_(std::move(other.errors_)) {}
+  ArchiveWriter& operator=(ArchiveWriter&&) = delete;
+  ~ArchiveWriter() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+
+  // `chroot_fd` >= 0: the child first makes that directory its root, and
+  // `path` is resolved inside it.
+  static Result<ArchiveWriter> start(int chroot_fd, const std::string& path, const TreeArchiveOptions& options) {
+    int data[2], errors[2];
+    if (::pipe2(data, O_CLOEXEC) != 0) return fail_errno(errno, "pipe");
+    UniqueFd data_read(data[0]), data_write(data[1]);
+    if (::pipe2(errors, O_CLOEXEC) != 0) return fail_errno(errno, "pipe");
+    UniqueFd errors_read(errors[0]), errors_write(errors[1]);
+    pid_t pid = ::fork();
+    if (pid < 0) return fail_errno(errno, "fork the archive writer");
+    if (pid == 0) {
+      // The parent may die without reading on: nothing is left running.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      data_read.reset();
+      errors_read.reset();
+      auto report = [&](const std::string& message) {
+        [[maybe_unused]] auto ignored = ::write(errors_write.get(), message.data(), message.size());
+        ::_exit(1);
+      };
+      if (chroot_fd >= 0 && (::fchdir(chroot_fd) != 0 || ::chroot(".") != 0 || ::chdir("/") != 0))
+        report(fmt::format("enter the container's root: {}", std::strerror(errno)));
+      // The tree is archived by its own name from its parent, so entry
+      // names below it are relative to it whatever the path looked like.
+      auto [parent, base] = split_parent(path);
+      if (::chdir(parent.c_str()) != 0) report(fmt::format("{}: {}", parent, std::strerror(errno)));
+      FdSink sink(data_write.get());
+      auto written = write_tree_archive(base, sink, options);
+      if (!written) report(written.error().message);
+      ::_exit(0);
+    }
+    ArchiveWriter writer;
+    writer.pid_ = pid;
+    writer.output_ = std::move(data_read);
+    writer.errors_ = std::move(errors_read);
+    return writer;
+  }
+
+  int output() const { return output_.get(); }
+  // After finish(): the writer failed only because its reader stopped reading.
+  bool reader_went_away() const { return reader_went_away_; }
+
+  // Waits for the child; its own error when it failed.
+  Status finish() {
+    output_.reset();
+    std::string message;
+    char buffer[4096];
+    for (;;) {
+      ssize_t got = ::read(errors_.get(), buffer, sizeof buffer);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      message.append(buffer, static_cast<size_t>(got));
+    }
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    reader_went_away_ = (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) ||
+                        message.find(std::strerror(EPIPE)) != std::string::npos;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
+    if (!message.empty()) return fail("{}", message);
+    return fail("the archive writer ended with status {}", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  }
+
+ private:
+  pid_t pid_ = -1;
+  UniqueFd output_, errors_;
+  bool reader_went_away_ = false;
+};
+
+// What is at `path` in the container: nullopt when nothing is.
+Result<std::optional<struct stat>> stat_in_root(int root_fd, const std::string& path, bool follow) {
+  auto opened = open_in_root(root_fd, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
+  if (!opened) {
+    if (opened.error().errno_value == ENOENT || opened.error().errno_value == ENOTDIR) return std::nullopt;
+    return std::unexpected(std::move(opened.error()));
+  }
+  struct stat info;
+  if (::fstat(opened->get(), &info) != 0) return fail_errno(errno, "stat {}", path);
+  return info;
+}
+
+Result<std::optional<struct stat>> stat_on_host(const std::string& path, bool follow) {
+  struct stat info;
+  if ((follow ? ::stat(path.c_str(), &info) : ::lstat(path.c_str(), &info)) == 0) return info;
+  if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+  return fail_errno(errno, "stat {}", path);
+}
+
+PathKind kind_of(const std::optional<struct stat>& info) {
+  if (!info) return PathKind::missing;
+  return S_ISDIR(info->st_mode) ? PathKind::directory : PathKind::other;
+}
+
+// The name the tar stream gives the source: `top_name` for a file, `top_name/…` for a directory.
+TreeArchiveOptions naming(const std::string& top_name, bool is_dir, bool follow_link) {
+  TreeArchiveOptions options;
+  options.name_prefix = top_name.empty() ? "" : (is_dir ? top_name + "/" : top_name);
+  options.follow_root_link = follow_link;
+  return options;
+}
+
+// As dockerd (not as its docs): what is copied in keeps the uid/gid of the
+// tar headers, what is copied out belongs to the caller.
+ExtractOptions extract_options(bool into_container) {
+  ExtractOptions extract;
+  extract.preserve_ownership = into_container;
+  extract.apply_whiteouts = false;
+  extract.replace_directories = false;
+  return extract;
+}
+
+// Extracts the writer's stream into `directory_fd`, then hears how the writer ended.
+Result<uint64_t> extract_from(ArchiveWriter& writer, int directory_fd, bool into_container) {
+  FdSource source(writer.output());
+  auto extracted = extract_layer(source, directory_fd, extract_options(into_container));
+  // Whichever side failed first explains the other's failure: a writer
+  // that could not read the tree cut the stream short; an extractor that
+  // refused an entry left the writer with no one to write to.
+  auto finished = writer.finish();
+  if (!finished && !(writer.reader_went_away() && !extracted)) return std::unexpected(std::move(finished.error()));
+  if (!extracted) return std::unexpected(std::move(extracted.error()));
+  return extracted->tar_size;
+}
+
+std::string no_such_path(const std::string& container, const std::string& path) {
+  return fmt::format("Could not find the file {} in container {}", path, container);
+}
+
+}  // namespace
+
+Result<ContainerService::CopyRoot> ContainerService::copy_root(std::string_view name, bool writable) {
+  BERTH_ASSIGN(ContainerRecord found, lookup(name));
+  CopyRoot root;
+  root.id = found.id;
+  BERTH_ASSIGN(root.held, lock(found.id));
+  BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
+  BERTH_TRY(refresh(record));
+  root.working_dir = record.config.working_dir.empty() ? "/" : record.config.working_dir;
+  root.read_only = record.host.readonly_rootfs;
+  if (record.state.running() && record.state.pid > 0) {
+    // The init's root: the container's mounts (volumes, binds) included.
+    root.dir.reset(::open(fmt::format("/proc/{}/root", record.state.pid).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root.dir) return fail_errno(errno, "open the root of container {}", record.id.substr(0, 12));
+    root.held.reset();  // the fd keeps the tree; the container may stop meanwhile
+    return root;
+  }
+  BERTH_ASSIGN(std::vector<std::filesystem::path> layers, image_layers(record));
+  ContainerPaths paths = paths_of(record.id);
+  if (writable) {
+    BERTH_ASSIGN(root.view, open_writable_view(layers, WritableLayer{paths.upper(), paths.work()}));
+  } else {
+    layers.insert(layers.begin(), paths.upper());
+    BERTH_ASSIGN(root.view, open_image_view(layers));
+  }
+  root.dir.reset(::open(root.view.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!root.dir) return fail_errno(errno, "open the tree of container {}", record.id.substr(0, 12));
+  return root;
+}
+
+namespace {
+
+std::string in_container(const std::string& working_dir, const std::string& path) {
+  if (path.starts_with('/')) return path;
+  return working_dir + (working_dir.ends_with('/') ? "" : "/") + path;
+}
+
+}  // namespace
+
+Result<uint64_t> ContainerService::copy_from_container(std::string_view name, const std::string& source,
+                                                       const std::string& host_destination,
+                                                       const CopyOptions& options) {
+  BERTH_ASSIGN(CopyRoot root, copy_root(name, false));
+  std::string source_path = in_container(root.working_dir, source);
+  BERTH_ASSIGN(auto source_info, stat_in_root(root.dir.get(), source_path, options.follow_link));
+  if (!source_info) return std::unexpected(Error{no_such_path(std::string(name), source), ENOENT});
+  bool source_is_dir = S_ISDIR(source_info->st_mode);
+  BERTH_ASSIGN(auto destination_info, stat_on_host(host_destination, true));
+  BERTH_ASSIGN(CopyPlan plan, plan_copy(source_path, source_is_dir, host_destination, kind_of(destination_info)));
+  UniqueFd directory(::open(plan.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!directory) {
+    if (errno == ENOENT || errno == ENOTDIR)
+      return fail("invalid output path: directory \"{}\" does not exist", plan.directory);
+    return fail_errno(errno, "destination directory {}", plan.directory);
+  }
+  BERTH_ASSIGN(ArchiveWriter writer, ArchiveWriter::start(root.dir.get(), clean_path(source_path),
+                                                          naming(plan.top_name, source_is_dir, options.follow_link)));
+  return extract_from(writer, directory.get(), false);
+}
+
+Result<uint64_t> ContainerService::archive_from_container(std::string_view name, const std::string& source,
+                                                          ByteSink& sink, const CopyOptions& options) {
+  BERTH_ASSIGN(CopyRoot root, copy_root(name, false));
+  std::string source_path = in_container(root.working_dir, source);
+  BERTH_ASSIGN(auto source_info, stat_in_root(root.dir.get(), source_path, options.follow_link));
+  if (!source_info) return std::unexpected(Error{no_such_path(std::string(name), source), ENOENT});
+  bool source_is_dir = S_ISDIR(source_info->st_mode);
+  std::string top_name = clean_path(source_path) == "/" ? "" : last_component(clean_path(source_path));
+  BERTH_ASSIGN(ArchiveWriter writer, ArchiveWriter::start(root.dir.get(), clean_path(source_path),
+                                                          naming(top_name, source_is_dir, options.follow_link)));
+  std::vector<std::byte> buffer(64 * 1024);
+  FdSource output(writer.output());
+  uint64_t copied = 0;
+  for (;;) {
+    BERTH_ASSIGN(size_t got, output.read(buffer));
+    if (got == 0) break;
+    BERTH_TRY(sink.write(std::span(buffer).first(got)));
+    copied += got;
+  }
+  BERTH_TRY(writer.finish());
+  return copied;
+}
+
+Result<uint64_t> ContainerService::copy_to_container(std::string_view name, const std::string& host_source,
+                                                     const std::string& destination, const CopyOptions& options) {
+  BERTH_ASSIGN(auto source_info, stat_on_host(host_source, options.follow_link));
+  if (!source_info) return std::unexpected(Error{fmt::format("lstat {}: no such file or directory", host_source), ENOENT});
+  bool source_is_dir = S_ISDIR(source_info->st_mode);
+  BERTH_ASSIGN(CopyRoot root, copy_root(name, true));
+  if (root.read_only) return fail("container rootfs is marked read-only");
+  std::string destination_path = in_container(root.working_dir, destination);
+  BERTH_ASSIGN(auto destination_info, stat_in_root(root.dir.get(), destination_path, true));
+  BERTH_ASSIGN(CopyPlan plan, plan_copy(host_source, source_is_dir, destination_path, kind_of(destination_info)));
+  auto directory = open_in_root(root.dir.get(), plan.directory, O_RDONLY | O_DIRECTORY);
+  if (!directory) {
+    if (directory.error().errno_value == ENOENT) return std::unexpected(Error{no_such_path(std::string(name), plan.directory), ENOENT});
+    return std::unexpected(std::move(directory.error()));
+  }
+  // The host's source is the user's own: no chroot, only the tree below it is never followed.
+  BERTH_ASSIGN(ArchiveWriter writer,
+               ArchiveWriter::start(-1, host_source, naming(plan.top_name, source_is_dir, options.follow_link)));
+  return extract_from(writer, directory->get(), true);
+}
+
+Result<uint64_t> ContainerService::extract_to_container(std::string_view name, const std::string& directory,
+                                                        ByteSource& tar, [[maybe_unused]] const CopyOptions& options) {
+  BERTH_ASSIGN(CopyRoot root, copy_root(name, true));
+  if (root.read_only) return fail("container rootfs is marked read-only");
+  std::string directory_path = in_container(root.working_dir, directory);
+  BERTH_ASSIGN(auto info, stat_in_root(root.dir.get(), directory_path, true));
+  if (!info || !S_ISDIR(info->st_mode))
+    return fail("destination \"{}:{}\" must be a directory", name, directory);
+  BERTH_ASSIGN(UniqueFd target, open_in_root(root.dir.get(), directory_path, O_RDONLY | O_DIRECTORY));
+  BERTH_ASSIGN(ExtractResult extracted, extract_layer(tar, target.get(), extract_options(true)));
+  return extracted.tar_size;
+}
+
+}  // namespace berth
