@@ -134,6 +134,8 @@ const std::vector<Command>& image_commands() {
 const std::vector<Command>& system_commands() {
   static const std::vector<Command> commands = {
       {{"df"}, "[OPTIONS]", "Show berth disk usage", command_system_df},
+      {{"events"}, "[OPTIONS]", "Get real time events from the server", command_events,
+       "berth system events, berth events"},
       {{"info"}, "[OPTIONS]", "Display system-wide information", command_info, "berth system info, berth info"},
       {{"prune"}, "[OPTIONS]", "Remove unused data", command_system_prune},
   };

@@ -45,6 +45,7 @@ int command_top(Invocation& invocation);                // top, container top
 int command_port(Invocation& invocation);               // port, container port
 int command_container_prune(Invocation& invocation);    // container prune
 int command_diff(Invocation& invocation);               // diff, container diff
+int command_events(Invocation& invocation);             // events, system events
 int command_info(Invocation& invocation);               // info, system info
 int command_system_prune(Invocation& invocation);       // system prune
 int command_health_probe(Invocation& invocation);       // container health-probe (the shim's)

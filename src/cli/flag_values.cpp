@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <ctime>
 #include <limits>
 #include <tuple>
 
@@ -507,6 +508,53 @@ Result<RestartPolicy> parse_restart_policy(const std::string& text) {
         policy.name);
   }
   return policy;
+}
+
+Result<int64_t> parse_timestamp(std::string_view text, int64_t now_nano) {
+  if (text != "0") {
+    if (auto duration = parse_go_duration(text)) return now_nano - *duration;
+  }
+  std::string value(text);
+  auto invalid = [&] { return fail("failed to parse value as time or duration: {}", go_quote(text)); };
+  if (value.find('-') != std::string::npos && value.size() >= 10) {
+    tm parts{};
+    const char* rest = ::strptime(value.c_str(), "%Y-%m-%d", &parts);
+    if (!rest) return invalid();
+    int64_t nanos = 0;
+    if (*rest == 'T') {
+      rest = ::strptime(rest + 1, "%H:%M", &parts);
+      if (!rest) return invalid();
+      if (*rest == ':') {
+        rest = ::strptime(rest + 1, "%S", &parts);
+        if (!rest) return invalid();
+      }
+      if (*rest == '.') {
+        int64_t scale = 100'000'000;
+        for (++rest; *rest >= '0' && *rest <= '9'; ++rest, scale /= 10) nanos += (*rest - '0') * scale;
+      }
+    }
+    std::string_view zone(rest);
+    int64_t seconds = 0;
+    if (zone.empty()) {
+      parts.tm_isdst = -1;
+      seconds = ::mktime(&parts);  // no zone: the local one, as docker
+    } else if (zone == "Z") {
+      seconds = ::timegm(&parts);
+    } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
+      int hours = 0, minutes = 0;
+      std::from_chars(zone.data() + 1, zone.data() + 3, hours);
+      std::from_chars(zone.data() + 4, zone.data() + 6, minutes);
+      int offset = (hours * 60 + minutes) * 60 * (zone[0] == '-' ? -1 : 1);
+      seconds = ::timegm(&parts) - offset;
+    } else {
+      return invalid();
+    }
+    return seconds * 1'000'000'000 + nanos;
+  }
+  char* end = nullptr;
+  double seconds = std::strtod(value.c_str(), &end);
+  if (value.empty() || end != value.c_str() + value.size() || seconds < 0) return invalid();
+  return static_cast<int64_t>(seconds * 1e9);
 }
 
 }  // namespace berth::cli

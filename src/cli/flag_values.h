@@ -31,6 +31,12 @@ Result<int64_t> from_human_size(std::string_view text);
 // Go's time.ParseDuration, in nanoseconds: "30s", "1m30s", "1.5h", "500ms", "-2s", "0".
 Result<int64_t> parse_go_duration(std::string_view text);
 
+// docker's GetTimestamp (--since, --until, until= filters), as Unix
+// nanoseconds: a Go duration before `now_nano` ("10m", "1h30m"), an RFC 3339
+// date and time (its zone, or local time without one; or a date alone), or
+// Unix seconds ("1700000000", "1700000000.5").
+Result<int64_t> parse_timestamp(std::string_view text, int64_t now_nano);
+
 // strconv.ParseInt(text, 0, bits), as pflag parses int flags: decimal,
 // "0x1f", "0o17", "017", "0b101", optional sign. Errors read
 // `strconv.ParseInt: parsing "x": invalid syntax` (or value out of range).

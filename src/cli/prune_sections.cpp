@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "cli/flag_values.h"
 #include "cli/human_units.h"
 #include "cli/reference_display.h"
 
@@ -15,7 +16,7 @@ namespace berth::cli {
 namespace {
 
 // docker's prune filters: label=KEY[=VALUE], label!=KEY[=VALUE], and
-// until=TIMESTAMP|DURATION (unix seconds, or 10m / 24h / 90s before now).
+// until=TIMESTAMP (RFC 3339, Unix seconds, or a Go duration before now).
 struct PruneFilters {
   std::vector<std::string> labels, not_labels;
   std::optional<int64_t> until_unix_nano;
@@ -23,14 +24,9 @@ struct PruneFilters {
 
 Result<int64_t> parse_until(const std::string& value) {
   auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
-  char* end = nullptr;
-  double number = std::strtod(value.c_str(), &end);
-  if (end == value.c_str() || number < 0) return fail("failed to parse value for filter until: \"{}\"", value);
-  std::string_view unit(end);
-  if (unit.empty()) return static_cast<int64_t>(number * 1e9);
-  double seconds_per_unit = unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
-  if (seconds_per_unit == 0) return fail("failed to parse value for filter until: \"{}\"", value);
-  return now.count() - static_cast<int64_t>(number * seconds_per_unit * 1e9);
+  auto parsed = parse_timestamp(value, now.count());
+  if (!parsed) return fail("failed to parse value for filter until: \"{}\"", value);
+  return parsed;
 }
 
 Result<PruneFilters> parse_prune_filters(const std::vector<std::string>& filters) {

@@ -12,6 +12,7 @@
 #include "base/unique_fd.h"
 #include "engine/container_names.h"
 #include "engine/container_service.h"
+#include "engine/shim_conf_edit.h"
 #include "runtime/container_ops.h"
 
 namespace berth {
@@ -114,7 +115,9 @@ Status ContainerService::pause(std::string_view name) {
   if (record.state.status != ContainerStatus::running) return fail("Container {} is not running", record.id);
   BERTH_TRY(runtime::pause_container(runtime::StateStore(paths_of(record.id).runtime_root.string()), record.id));
   record.state.status = ContainerStatus::paused;
-  return save_state(record);
+  BERTH_TRY(save_state(record));
+  emit(record, "pause");
+  return {};
 }
 
 Status ContainerService::unpause(std::string_view name) {
@@ -125,7 +128,9 @@ Status ContainerService::unpause(std::string_view name) {
   if (record.state.status != ContainerStatus::paused) return fail("Container {} is not paused", record.id);
   BERTH_TRY(runtime::resume_container(runtime::StateStore(paths_of(record.id).runtime_root.string()), record.id));
   record.state.status = ContainerStatus::running;
-  return save_state(record);
+  BERTH_TRY(save_state(record));
+  emit(record, "unpause");
+  return {};
 }
 
 Status ContainerService::rename(std::string_view name, std::string_view new_name) {
@@ -134,6 +139,13 @@ Status ContainerService::rename(std::string_view name, std::string_view new_name
   if (checked == found.name) return fail("Renaming a container with the same name as its current name");
   auto renamed = images_.metadata().rename_container(found.id, checked);
   if (!renamed) return with_context(std::move(renamed), "Error when allocating new name");
+  // A running container's shim names it in its "die" event; if shim.conf
+  // cannot be changed, that one event keeps the old name.
+  if (auto running = find(found.id); running && running->state.running())
+    (void)rewrite_shim_conf(paths_of(found.id), {{"event_name", checked}});
+  std::string old_name = found.name;
+  found.name = checked;
+  emit(found, "rename", {{"oldName", "/" + old_name}});
   return {};
 }
 

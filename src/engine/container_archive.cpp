@@ -54,7 +54,12 @@ Result<Digest> ContainerService::commit(std::string_view name, const CommitOptio
   request.comment = options.comment;
   for (const auto& word : record.config.cmd) request.created_by += (request.created_by.empty() ? "" : " ") + word;
   request.reference = options.reference;
-  if (!options.pause || record.state.status != ContainerStatus::running) return images_.commit_container(request);
+  auto commit_and_report = [&]() -> Result<Digest> {
+    BERTH_ASSIGN(Digest id, images_.commit_container(request));
+    emit(record, "commit", {{"comment", options.comment}});
+    return id;
+  };
+  if (!options.pause || record.state.status != ContainerStatus::running) return commit_and_report();
   // While the container is frozen, Ctrl-C or a TERM must not end us before
   // we thaw it: they wait (blocked) until it runs again, and an exception
   // thaws it on the way out.
@@ -82,7 +87,7 @@ Result<Digest> ContainerService::commit(std::string_view name, const CommitOptio
     ::sigprocmask(SIG_SETMASK, &previous, nullptr);
     return std::unexpected(std::move(paused.error()));
   }
-  auto committed = images_.commit_container(request);
+  auto committed = commit_and_report();
   auto resumed = thaw.now();
   if (committed && !resumed) return std::unexpected(std::move(resumed.error()));
   return committed;

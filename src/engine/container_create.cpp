@@ -72,6 +72,7 @@ Result<CreateContainerResult> ContainerService::create(const CreateContainerRequ
     undo();
     return std::unexpected(std::move(attached.error()));
   }
+  emit(record, "create");
   return CreateContainerResult{record.id, {}};
 }
 

@@ -113,7 +113,13 @@ Result<ExecOutcome> ContainerService::exec(std::string_view name, const ExecRequ
     options.relay_stdin = false;
   }
   if (request.output_fd >= 0 && !request.tty) options.stdio[1] = options.stdio[2] = request.output_fd;
+  // docker's actions name the command: "exec_start: sh -c date".
+  std::string command;
+  for (const auto& word : request.cmd) command += (command.empty() ? "" : " ") + word;
+  emit(record, "exec_create: " + command);
+  emit(record, "exec_start: " + command);
   auto status = runtime::exec_in_container(store, record.id, std::move(options));
+  if (status && !request.detach) emit(record, "exec_die", {{"exitCode", std::to_string(*status)}});
   if (!status) {
     // The container may have ended between our check and the runtime's.
     if (status.error().message.find("stopped container") != std::string::npos)

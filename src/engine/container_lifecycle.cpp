@@ -121,6 +121,7 @@ Status ContainerService::send_signal(ContainerRecord& record, int signal) {
   runtime::StateStore store(paths.runtime_root.string());
   auto sent = runtime::kill_container(store, record.id, signal, /*all=*/signal == SIGKILL);
   if (!sent && process_alive(record.state.pid, 0)) return with_context(std::move(sent), "signal the container");
+  emit(record, "kill", {{"signal", std::to_string(signal)}});
   // A frozen process cannot die: thaw it, as dockerd does.
   if (signal == SIGKILL && record.state.status == ContainerStatus::paused) {
     (void)runtime::resume_container(store, record.id);
@@ -169,7 +170,9 @@ Status ContainerService::stop(std::string_view name, std::optional<int> timeout_
     BERTH_ASSIGN(gone, wait_for_exit(record, 10'000));
     if (!gone) return fail("container {} did not stop after SIGKILL", record.id.substr(0, 12));
   }
-  return refresh(record);
+  BERTH_TRY(refresh(record));
+  emit(record, "stop");
+  return {};
 }
 
 Status ContainerService::kill(std::string_view name, int signal) {
@@ -231,6 +234,7 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
   BERTH_TRY(remove_path(paths.dir));
   std::error_code ignored;
   std::filesystem::remove(options_.runroot / "locks" / record.id, ignored);
+  emit(record, "destroy");
   return {};
 }
 

@@ -5,7 +5,16 @@
 namespace berth {
 
 ContainerService::ContainerService(EngineOptions options, LocalImageService& images)
-    : options_(std::move(options)), images_(images) {}
+    : options_(std::move(options)), images_(images), events_(options_.runroot / "events.log") {}
+
+void ContainerService::emit(const ContainerRecord& record, std::string action, std::map<std::string, std::string> extra) {
+  Event event{.type = "container", .action = std::move(action), .actor_id = record.id, .attributes = std::move(extra)};
+  for (const auto& [key, value] : record.config.labels) event.attributes.emplace(key, value);
+  event.attributes["image"] = record.image_name.empty() ? record.image_id.str() : record.image_name;
+  event.attributes["name"] = record.name;
+  if (auto appended = events_.append(std::move(event)); !appended)
+    std::fprintf(stderr, "WARNING: %s\n", appended.error().message.c_str());
+}
 
 Result<std::vector<std::filesystem::path>> ContainerService::image_layers(const ContainerRecord& record) {
   BERTH_ASSIGN(ImageRecord image, images_.find_record(record.image_id.str()));

@@ -19,6 +19,7 @@
 #include "engine/container_config.h"
 #include "engine/container_paths.h"
 #include "engine/container_state.h"
+#include "engine/event_log.h"
 #include "engine/local_image_service.h"
 #include "image/byte_stream.h"
 #include "runtime/cgroup.h"
@@ -205,6 +206,8 @@ class ContainerService {
   Result<nlohmann::ordered_json> inspect(std::string_view name);
 
   ContainerPaths paths_of(const std::string& id) const { return ContainerPaths(options_.root, options_.runroot, id); }
+  // docker events: what every container, image and volume act appends.
+  const EventLog& events() const { return events_; }
 
  private:
   Result<ContainerRecord> lookup(std::string_view name);
@@ -239,8 +242,14 @@ class ContainerService {
   // Drops the container's references; with `remove_anonymous`, removes its anonymous volumes no one else uses.
   Status detach_volumes(const ContainerRecord& record, bool remove_anonymous);
 
+  // Appends a container event with docker's attributes (image, name, the
+  // container's labels) and `extra`. Best effort: an event that cannot be
+  // written must not undo the act it reports, so a failure is only a warning.
+  void emit(const ContainerRecord& record, std::string action, std::map<std::string, std::string> extra = {});
+
   EngineOptions options_;
   LocalImageService& images_;
+  EventLog events_;
   std::unique_ptr<volume::VolumeService> volumes_;
 };
 

@@ -83,6 +83,9 @@ std::string shim_config_text(const ContainerRecord& record, const ContainerPaths
   line("restart_count", record.state.restart_count);
   line("restart_delay_ms", restart_delay_ms == 0 ? 100 : restart_delay_ms);
   line("auto_remove", host.auto_remove ? 1 : 0);
+  line("events_log", (options.runroot / "events.log").string());
+  line("event_name", record.name);
+  line("event_image", record.image_name.empty() ? record.image_id.str() : record.image_name);
   const auto& health = record.config.healthcheck;
   if (has_healthcheck(record.config)) {
     int64_t interval_ns = health->interval > 0 ? health->interval : 30'000'000'000;
@@ -250,7 +253,9 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   record.state.has_been_started = true;
   record.state.stop_requested = false;
   record.state.restart_delay_ms = options.restart_delay_ms;
-  return save_state(record);
+  BERTH_TRY(save_state(record));
+  emit(record, "start");
+  return {};
 }
 
 }  // namespace berth

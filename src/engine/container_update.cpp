@@ -6,11 +6,11 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
-#include <sstream>
 
 #include "base/file_io.h"
 #include "engine/container_record_json.h"
 #include "engine/container_service.h"
+#include "engine/shim_conf_edit.h"
 #include "engine/spec_resources.h"
 #include "runtime/container_ops.h"
 
@@ -43,18 +43,6 @@ void apply_update(HostConfig& host, const ContainerUpdate& update) {
   if (update.restart_policy) host.restart_policy = *update.restart_policy;
 }
 
-// shim.conf with its restart lines replaced.
-std::string with_restart_policy(const std::string& config, const RestartPolicy& policy) {
-  std::istringstream lines(config);
-  std::string line, out;
-  while (std::getline(lines, line)) {
-    if (line.starts_with("restart=") || line.starts_with("restart_max=")) continue;
-    out += line + "\n";
-  }
-  out += fmt::format("restart={}\nrestart_max={}\n", policy.name.empty() ? "no" : policy.name,
-                     policy.maximum_retry_count);
-  return out;
-}
 
 }  // namespace
 
@@ -90,10 +78,10 @@ Status ContainerService::update(std::string_view name, const ContainerUpdate& up
     if (auto applied = runtime::update_container(store, record.id, changed); !applied)
       return refuse(applied.error().message);
     if (update.restart_policy) {
-      std::string shim_conf = paths_of(record.id).shim_conf().string();
-      BERTH_ASSIGN(std::string config, read_file(shim_conf));
-      BERTH_TRY(write_file_atomic(shim_conf, with_restart_policy(config, host.restart_policy), 0600,
-                                  Durability::until_reboot));
+      const RestartPolicy& policy = host.restart_policy;
+      BERTH_TRY(rewrite_shim_conf(paths_of(record.id),
+                                  {{"restart", policy.name.empty() ? "no" : policy.name},
+                                   {"restart_max", std::to_string(policy.maximum_retry_count)}}));
     }
   }
   record.host = std::move(host);

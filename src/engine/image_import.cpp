@@ -56,11 +56,13 @@ Result<Digest> LocalImageService::import(int input_fd, const ImportOptions& opti
                            {"history", {history_entry}}};
   if (!platform.variant.empty()) config["variant"] = platform.variant;
   if (!options.message.empty()) config["comment"] = options.message;
-  return store_local_image(config,
-                           {{.media_type = std::string(media_type::oci_layer_gzip),
-                             .digest = blob_digest,
-                             .size = static_cast<int64_t>(gzip_size)}},
-                           {chain}, ref, std::nullopt);
+  BERTH_ASSIGN(Digest id, store_local_image(config,
+                                            {{.media_type = std::string(media_type::oci_layer_gzip),
+                                              .digest = blob_digest,
+                                              .size = static_cast<int64_t>(gzip_size)}},
+                                            {chain}, ref, std::nullopt));
+  emit("import", id.str());
+  return id;
 }
 
 }  // namespace berth

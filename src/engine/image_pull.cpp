@@ -183,6 +183,7 @@ Result<PullResult> LocalImageService::pull(std::string_view text, const PullOpti
                       *previous && **previous == record.id;
   BERTH_ASSIGN(auto stored, metadata_.get_image(record.id));
   if (stored) result.image = summarize(*stored);
+  emit("pull", ref.familiar(), {{"name", ref.familiar_name()}});
   return result;
 }
 

@@ -49,6 +49,23 @@ Result<std::optional<RemoveReport>> in_use_outcome(MetadataStore& metadata, cons
 }
 
 Result<RemoveReport> LocalImageService::remove(std::string_view name, bool force) {
+  BERTH_ASSIGN(RemoveReport report, remove_image(name, force));
+  emit_removal(report);
+  return report;
+}
+
+Result<RemoveReport> LocalImageService::prune(bool all) {
+  BERTH_ASSIGN(RemoveReport report, prune_images(all));
+  emit_removal(report);
+  return report;
+}
+
+void LocalImageService::emit_removal(const RemoveReport& report) const {
+  for (const std::string& reference : report.untagged) emit("untag", reference, {{"name", reference}});
+  for (const Digest& id : report.deleted) emit("delete", id.str());
+}
+
+Result<RemoveReport> LocalImageService::remove_image(std::string_view name, bool force) {
   BERTH_ASSIGN(ImageRecord record, find_record(name));
   std::string normalized = normalize_image_name(name);
   bool by_tag = std::find(record.tags.begin(), record.tags.end(), normalized) != record.tags.end();
@@ -72,7 +89,7 @@ Result<RemoveReport> LocalImageService::remove(std::string_view name, bool force
   return delete_image(*this, record);
 }
 
-Result<RemoveReport> LocalImageService::prune(bool all) {
+Result<RemoveReport> LocalImageService::prune_images(bool all) {
   BERTH_ASSIGN(auto records, metadata_.list_images());
   RemoveReport total;
   for (auto& record : records) {

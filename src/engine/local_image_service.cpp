@@ -25,7 +25,8 @@ LocalImageService::LocalImageService(EngineOptions options, StorePaths paths, Me
       paths_(paths),
       content_(paths),
       layers_(paths),
-      metadata_(std::move(metadata)) {}
+      metadata_(std::move(metadata)),
+      events_(options_.runroot / "events.log") {}
 
 RegistryOptions LocalImageService::registry_options() const {
   RegistryOptions registry;
@@ -107,7 +108,15 @@ Status LocalImageService::tag(std::string_view source, std::string_view target) 
   auto ref = parse_reference(target);
   if (!ref) return with_context(std::move(ref), fmt::format("tag {}", target));
   if (ref->digest) return fail("refusing to create a tag with a digest reference");
-  return metadata_.add_tag(tag_key(*ref), record.id);
+  BERTH_TRY(metadata_.add_tag(tag_key(*ref), record.id));
+  emit("tag", record.id.str(), {{"name", ref->familiar()}});
+  return {};
+}
+
+void LocalImageService::emit(std::string action, std::string id, std::map<std::string, std::string> attributes) const {
+  Event event{.type = "image", .action = std::move(action), .actor_id = std::move(id), .attributes = std::move(attributes)};
+  if (auto appended = events_.append(std::move(event)); !appended)
+    std::fprintf(stderr, "WARNING: %s\n", appended.error().message.c_str());
 }
 
 }  // namespace berth

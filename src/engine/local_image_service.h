@@ -6,6 +6,7 @@
 #include <functional>
 #include <mutex>
 
+#include "engine/event_log.h"
 #include "engine/image_service.h"
 #include "image/byte_stream.h"
 #include "oci/image_reference.h"
@@ -92,12 +93,21 @@ class LocalImageService final : public ImageService {
   MetadataStore& metadata() { return metadata_; }
 
  private:
+  // docker events of images (pull, tag, untag, delete, import). Best
+  // effort: a failed append is a warning, never the act's failure.
+  void emit(std::string action, std::string id, std::map<std::string, std::string> attributes = {}) const;
+  void emit_removal(const RemoveReport& report) const;
+  // remove() and prune() before their events.
+  Result<RemoveReport> remove_image(std::string_view name, bool force);
+  Result<RemoveReport> prune_images(bool all);
+
   EngineOptions options_;
   StorePaths paths_;
   ContentStore content_;
   LayerStore layers_;
   MetadataStore metadata_;
   std::mutex progress_mutex_;
+  EventLog events_;
 };
 
 // "No such image: NAME", the error every lookup gives.

@@ -89,6 +89,12 @@ Status apply(ShimConfig& config, std::string_view key, std::string_view value, b
     config.berth_args.emplace_back(value);
   } else if (key == "oom_events") {
     config.oom_events = value;
+  } else if (key == "events_log") {
+    config.events_log = value;
+  } else if (key == "event_name") {
+    config.event_name = value;
+  } else if (key == "event_image") {
+    config.event_image = value;
   }
   return {};
 }

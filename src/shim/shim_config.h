@@ -37,6 +37,8 @@ struct ShimConfig {
   std::string berth;                // the berth binary, for restart, removal and health acts
   std::vector<std::string> berth_args;
   std::string oom_events;  // optional cgroup file telling OOM kills
+  // The engine's event log, and the container's name and image for its "die" event.
+  std::string events_log, event_name, event_image;
 };
 
 Result<ShimConfig> parse_shim_config(std::string_view text);

@@ -19,6 +19,7 @@
 #include "shim/attach_server.h"
 #include "shim/berth_commands.h"
 #include "shim/child_runner.h"
+#include "shim/die_event.h"
 #include "shim/exit_record.h"
 #include "shim/json_log_writer.h"
 #include "shim/log_line_splitter.h"
@@ -322,12 +323,13 @@ void ShimLoop::finish_draining(uint64_t now) {
       record.oom_killed = count && *count > 0;
     }
   }
-  // `berth update --restart` rewrites shim.conf while the container runs:
-  // the policy in force is the one there now.
+  // `berth update --restart` and `berth rename` rewrite shim.conf while the
+  // container runs: the policy and the name in force are the ones there now.
   if (auto text = read_small_file(config_name)) {
     if (auto fresh = parse_shim_config(*text)) {
       config_.restart = fresh->restart;
       config_.restart_max = fresh->restart_max;
+      config_.event_name = fresh->event_name;  // `berth rename`
     }
   }
   RestartFacts facts{config_.restart, record.exit_code, config_.restart_max, config_.restart_count, stop_requested()};
@@ -335,6 +337,10 @@ void ShimLoop::finish_draining(uint64_t now) {
   RestartBackoff backoff = restart_backoff(config_.restart_delay_ms, exited_ms_ - started_ms_);
   next_restart_delay_ms_ = backoff.next_ms;
   write_record();
+  if (!config_.events_log.empty()) {
+    auto line = format_die_event(config_.id, config_.event_name, config_.event_image, record);
+    if (auto appended = append_event_line(config_.events_log, line); !appended) report(appended.error().message);
+  }
   attach_.send_exit(record.exit_code);
   stdin_pending_.clear();
   stdin_pipe_.reset();

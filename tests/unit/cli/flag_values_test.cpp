@@ -310,3 +310,27 @@ TEST(Capabilities, Normalised) {
 
 }  // namespace
 }  // namespace berth::cli
+
+namespace berth::cli {
+namespace {
+
+TEST(ParseTimestamp, DockerFormats) {
+  constexpr int64_t second = 1'000'000'000;
+  const int64_t now = 1'700'000'000 * second;
+  EXPECT_EQ(*parse_timestamp("10m", now), now - 600 * second);
+  EXPECT_EQ(*parse_timestamp("1h30m", now), now - 5400 * second);
+  EXPECT_EQ(*parse_timestamp("1700000000", now), now);
+  EXPECT_EQ(*parse_timestamp("1700000000.5", now), now + second / 2);
+  EXPECT_EQ(*parse_timestamp("2023-11-14T22:13:20Z", now), now);
+  EXPECT_EQ(*parse_timestamp("2023-11-14T22:13:20.25Z", now), now + second / 4);
+  EXPECT_EQ(*parse_timestamp("2023-11-15T00:13:20+02:00", now), now);
+  EXPECT_EQ(*parse_timestamp("0", now), 0);
+  EXPECT_FALSE(parse_timestamp("", now));
+  EXPECT_FALSE(parse_timestamp("yesterday", now));
+  EXPECT_FALSE(parse_timestamp("2023-13-45T99:99:99Z", now));
+  EXPECT_FALSE(parse_timestamp("2023-11-14T22:13:20 nonsense", now));
+  EXPECT_FALSE(parse_timestamp("-5", now));
+}
+
+}  // namespace
+}  // namespace berth::cli
