@@ -119,7 +119,9 @@ int command_events(Invocation& invocation) {
   }
   int64_t now =
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  int64_t since_nano = now;  // without --since: only what happens from now on
+  // Without --since: what happens from now on; with only --until, all that
+  // the log holds up to then (as docker's).
+  int64_t since_nano = until.empty() ? now : 0;
   std::optional<int64_t> until_nano;
   if (!since.empty()) {
     auto parsed = parse_timestamp(since, now);

@@ -553,7 +553,9 @@ Result<int64_t> parse_timestamp(std::string_view text, int64_t now_nano) {
   }
   char* end = nullptr;
   double seconds = std::strtod(value.c_str(), &end);
-  if (value.empty() || end != value.c_str() + value.size() || seconds < 0) return invalid();
+  if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(seconds) || seconds < 0 ||
+      seconds > 9e9)
+    return invalid();
   return static_cast<int64_t>(seconds * 1e9);
 }
 

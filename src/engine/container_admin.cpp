@@ -134,15 +134,18 @@ Status ContainerService::unpause(std::string_view name) {
 }
 
 Status ContainerService::rename(std::string_view name, std::string_view new_name) {
-  BERTH_ASSIGN(ContainerRecord found, lookup(name));
+  BERTH_ASSIGN(ContainerRecord looked_up, lookup(name));
   BERTH_ASSIGN(std::string checked, check_container_name(new_name));
+  // Under the lock: start and update write shim.conf too.
+  BERTH_ASSIGN(auto held, lock(looked_up.id));
+  BERTH_ASSIGN(ContainerRecord found, lookup(looked_up.id));
+  BERTH_TRY(refresh(found));
   if (checked == found.name) return fail("Renaming a container with the same name as its current name");
   auto renamed = images_.metadata().rename_container(found.id, checked);
   if (!renamed) return with_context(std::move(renamed), "Error when allocating new name");
   // A running container's shim names it in its "die" event; if shim.conf
   // cannot be changed, that one event keeps the old name.
-  if (auto running = find(found.id); running && running->state.running())
-    (void)rewrite_shim_conf(paths_of(found.id), {{"event_name", checked}});
+  if (found.state.running()) (void)rewrite_shim_conf(paths_of(found.id), {{"event_name", checked}});
   std::string old_name = found.name;
   found.name = checked;
   emit(found, "rename", {{"oldName", "/" + old_name}});

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/path_in_root.h"
@@ -24,16 +25,17 @@
 #include "engine/image_view.h"
 #include "image/layer_extract.h"
 #include "image/tree_archive.h"
+#include "runtime/container_ops.h"
 
 namespace berth {
 
 struct ContainerService::CopyRoot {
-  std::string id;
-  UniqueFd dir;                         // the root directory of the container's tree
-  ImageView view;                       // a stopped container's detached overlay
+  // Declared first, so released last: after the overlay on upper/ is gone.
   std::optional<store::FileLock> held;  // a stopped container stays stopped meanwhile
-  std::string working_dir;              // relative container paths start here
-  bool read_only = false;               // --read-only
+  std::string id;
+  ImageView view;  // a stopped container's detached overlay
+  UniqueFd dir;    // the root directory of the container's tree
+  bool read_only = false;  // --read-only
 };
 
 namespace {
@@ -73,7 +75,10 @@ class ArchiveWriter {
 
   // `chroot_fd` >= 0: the child first makes that directory its root, and
   // `path` is resolved inside it.
-  static Result<ArchiveWriter> start(int chroot_fd, const std::string& path, const TreeArchiveOptions& options) {
+  // `is_dir`: what the caller found at `path`; the child refuses anything else
+  // (the container may have swapped it since).
+  static Result<ArchiveWriter> start(int chroot_fd, const std::string& path, bool is_dir,
+                                     const TreeArchiveOptions& options) {
     int data[2], errors[2];
     if (::pipe2(data, O_CLOEXEC) != 0) return fail_errno(errno, "pipe");
     UniqueFd data_read(data[0]), data_write(data[1]);
@@ -92,10 +97,19 @@ class ArchiveWriter {
       };
       if (chroot_fd >= 0 && (::fchdir(chroot_fd) != 0 || ::chroot(".") != 0 || ::chdir("/") != 0))
         report(fmt::format("enter the container's root: {}", std::strerror(errno)));
+      // Only the two pipes stay open: no fd of ours (a host directory, the
+      // store, a lock) may lead out of the root the child now lives in.
+      int low = std::min(data_write.get(), errors_write.get()), high = std::max(data_write.get(), errors_write.get());
+      if (low > 3) ::close_range(3, static_cast<unsigned>(low - 1), 0);
+      if (high > low + 1) ::close_range(static_cast<unsigned>(low + 1), static_cast<unsigned>(high - 1), 0);
+      ::close_range(static_cast<unsigned>(high + 1), ~0U, 0);
       // The tree is archived by its own name from its parent, so entry
       // names below it are relative to it whatever the path looked like.
       auto [parent, base] = split_parent(path);
       if (::chdir(parent.c_str()) != 0) report(fmt::format("{}: {}", parent, std::strerror(errno)));
+      struct stat found {};
+      int looked = options.follow_root_link ? ::stat(base.c_str(), &found) : ::lstat(base.c_str(), &found);
+      if (looked != 0 || S_ISDIR(found.st_mode) != is_dir) report(fmt::format("{} changed while it was being copied", path));
       FdSink sink(data_write.get());
       auto written = write_tree_archive(base, sink, options);
       if (!written) report(written.error().message);
@@ -208,12 +222,17 @@ Result<ContainerService::CopyRoot> ContainerService::copy_root(std::string_view 
   BERTH_ASSIGN(root.held, lock(found.id));
   BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
   BERTH_TRY(refresh(record));
-  root.working_dir = record.config.working_dir.empty() ? "/" : record.config.working_dir;
   root.read_only = record.host.readonly_rootfs;
   if (record.state.running() && record.state.pid > 0) {
     // The init's root: the container's mounts (volumes, binds) included.
-    root.dir.reset(::open(fmt::format("/proc/{}/root", record.state.pid).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!root.dir) return fail_errno(errno, "open the root of container {}", record.id.substr(0, 12));
+    // Opened through /proc/PID, then checked to still be the init the
+    // runtime started: a pid reused by another process must never lend us its root.
+    runtime::StateStore store(paths_of(record.id).runtime_root.string());
+    BERTH_ASSIGN(runtime::Container container, runtime::load_container(store, record.id));
+    UniqueFd process(::open(fmt::format("/proc/{}", container.state.pid).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (process) root.dir.reset(::openat(process.get(), "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root.dir || runtime::process_start_time(container.state.pid) != container.state.pid_start_time)
+      return fail("container {} is not running", record.id.substr(0, 12));
     root.held.reset();  // the fd keeps the tree; the container may stop meanwhile
     return root;
   }
@@ -232,9 +251,25 @@ Result<ContainerService::CopyRoot> ContainerService::copy_root(std::string_view 
 
 namespace {
 
-std::string in_container(const std::string& working_dir, const std::string& path) {
-  if (path.starts_with('/')) return path;
-  return working_dir + (working_dir.ends_with('/') ? "" : "/") + path;
+// A source symlink is followed with -L, and when the path says it means a
+// directory ("link/" or "link/."), as a shell would.
+bool follows_source(const std::string& path, const CopyOptions& options) {
+  return options.follow_link || path.ends_with('/') || path.ends_with("/.");
+}
+
+// A path as docker cp takes it: relative ones from the container's root
+// (not its working dir), ".." resolved lexically, and a trailing "/." or
+// "/" kept, since they mean "the contents" and "a directory".
+std::string normalize_copy_path(const std::string& path, bool in_container) {
+  bool contents = path == "." || path.ends_with("/.");
+  bool directory = !contents && path.size() > 1 && path.ends_with('/');
+  std::filesystem::path base = in_container && !path.starts_with('/') ? "/" + path : path;
+  std::string normal = base.lexically_normal().string();
+  while (normal.size() > 1 && (normal.ends_with('/') || normal.ends_with("/."))) normal.resize(normal.size() - (normal.ends_with('/') ? 1 : 2));
+  if (normal.empty() || normal == ".") normal = in_container ? "/" : ".";
+  if (contents) return normal == "/" ? "/." : normal + "/.";
+  if (directory && normal != "/") return normal + "/";
+  return normal;
 }
 
 }  // namespace
@@ -243,33 +278,36 @@ Result<uint64_t> ContainerService::copy_from_container(std::string_view name, co
                                                        const std::string& host_destination,
                                                        const CopyOptions& options) {
   BERTH_ASSIGN(CopyRoot root, copy_root(name, false));
-  std::string source_path = in_container(root.working_dir, source);
-  BERTH_ASSIGN(auto source_info, stat_in_root(root.dir.get(), source_path, options.follow_link));
+  std::string source_path = normalize_copy_path(source, true);
+  bool follow = follows_source(source_path, options);
+  BERTH_ASSIGN(auto source_info, stat_in_root(root.dir.get(), source_path, follow));
   if (!source_info) return std::unexpected(Error{no_such_path(std::string(name), source), ENOENT});
   bool source_is_dir = S_ISDIR(source_info->st_mode);
-  BERTH_ASSIGN(auto destination_info, stat_on_host(host_destination, true));
-  BERTH_ASSIGN(CopyPlan plan, plan_copy(source_path, source_is_dir, host_destination, kind_of(destination_info)));
+  std::string destination = normalize_copy_path(host_destination, false);
+  BERTH_ASSIGN(auto destination_info, stat_on_host(destination, true));
+  BERTH_ASSIGN(CopyPlan plan, plan_copy(source_path, source_is_dir, destination, kind_of(destination_info)));
   UniqueFd directory(::open(plan.directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!directory) {
     if (errno == ENOENT || errno == ENOTDIR)
       return fail("invalid output path: directory \"{}\" does not exist", plan.directory);
     return fail_errno(errno, "destination directory {}", plan.directory);
   }
-  BERTH_ASSIGN(ArchiveWriter writer, ArchiveWriter::start(root.dir.get(), clean_path(source_path),
-                                                          naming(plan.top_name, source_is_dir, options.follow_link)));
+  BERTH_ASSIGN(ArchiveWriter writer, ArchiveWriter::start(root.dir.get(), clean_path(source_path), source_is_dir,
+                                                          naming(plan.top_name, source_is_dir, follow)));
   return extract_from(writer, directory.get(), false);
 }
 
 Result<uint64_t> ContainerService::archive_from_container(std::string_view name, const std::string& source,
                                                           ByteSink& sink, const CopyOptions& options) {
   BERTH_ASSIGN(CopyRoot root, copy_root(name, false));
-  std::string source_path = in_container(root.working_dir, source);
-  BERTH_ASSIGN(auto source_info, stat_in_root(root.dir.get(), source_path, options.follow_link));
+  std::string source_path = normalize_copy_path(source, true);
+  bool follow = follows_source(source_path, options);
+  BERTH_ASSIGN(auto source_info, stat_in_root(root.dir.get(), source_path, follow));
   if (!source_info) return std::unexpected(Error{no_such_path(std::string(name), source), ENOENT});
   bool source_is_dir = S_ISDIR(source_info->st_mode);
   std::string top_name = clean_path(source_path) == "/" ? "" : last_component(clean_path(source_path));
-  BERTH_ASSIGN(ArchiveWriter writer, ArchiveWriter::start(root.dir.get(), clean_path(source_path),
-                                                          naming(top_name, source_is_dir, options.follow_link)));
+  BERTH_ASSIGN(ArchiveWriter writer, ArchiveWriter::start(root.dir.get(), clean_path(source_path), source_is_dir,
+                                                          naming(top_name, source_is_dir, follow)));
   std::vector<std::byte> buffer(64 * 1024);
   FdSource output(writer.output());
   uint64_t copied = 0;
@@ -285,22 +323,24 @@ Result<uint64_t> ContainerService::archive_from_container(std::string_view name,
 
 Result<uint64_t> ContainerService::copy_to_container(std::string_view name, const std::string& host_source,
                                                      const std::string& destination, const CopyOptions& options) {
-  BERTH_ASSIGN(auto source_info, stat_on_host(host_source, options.follow_link));
+  std::string source_path = normalize_copy_path(host_source, false);
+  bool follow = follows_source(source_path, options);
+  BERTH_ASSIGN(auto source_info, stat_on_host(source_path, follow));
   if (!source_info) return std::unexpected(Error{fmt::format("lstat {}: no such file or directory", host_source), ENOENT});
   bool source_is_dir = S_ISDIR(source_info->st_mode);
   BERTH_ASSIGN(CopyRoot root, copy_root(name, true));
   if (root.read_only) return fail("container rootfs is marked read-only");
-  std::string destination_path = in_container(root.working_dir, destination);
+  std::string destination_path = normalize_copy_path(destination, true);
   BERTH_ASSIGN(auto destination_info, stat_in_root(root.dir.get(), destination_path, true));
-  BERTH_ASSIGN(CopyPlan plan, plan_copy(host_source, source_is_dir, destination_path, kind_of(destination_info)));
+  BERTH_ASSIGN(CopyPlan plan, plan_copy(source_path, source_is_dir, destination_path, kind_of(destination_info)));
   auto directory = open_in_root(root.dir.get(), plan.directory, O_RDONLY | O_DIRECTORY);
   if (!directory) {
     if (directory.error().errno_value == ENOENT) return std::unexpected(Error{no_such_path(std::string(name), plan.directory), ENOENT});
     return std::unexpected(std::move(directory.error()));
   }
   // The host's source is the user's own: no chroot, only the tree below it is never followed.
-  BERTH_ASSIGN(ArchiveWriter writer,
-               ArchiveWriter::start(-1, host_source, naming(plan.top_name, source_is_dir, options.follow_link)));
+  BERTH_ASSIGN(ArchiveWriter writer, ArchiveWriter::start(-1, source_path, source_is_dir,
+                                                          naming(plan.top_name, source_is_dir, follow)));
   return extract_from(writer, directory->get(), true);
 }
 
@@ -308,7 +348,7 @@ Result<uint64_t> ContainerService::extract_to_container(std::string_view name, c
                                                         ByteSource& tar, [[maybe_unused]] const CopyOptions& options) {
   BERTH_ASSIGN(CopyRoot root, copy_root(name, true));
   if (root.read_only) return fail("container rootfs is marked read-only");
-  std::string directory_path = in_container(root.working_dir, directory);
+  std::string directory_path = normalize_copy_path(directory, true);
   BERTH_ASSIGN(auto info, stat_in_root(root.dir.get(), directory_path, true));
   if (!info || !S_ISDIR(info->st_mode))
     return fail("destination \"{}:{}\" must be a directory", name, directory);

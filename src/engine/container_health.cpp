@@ -3,7 +3,9 @@
 // running `berth container health-probe ID`; this process runs the command
 // in the container (as exec does), waits at most the timeout, and folds the
 // result into State.Health, kept in the run dir as health.json.
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -109,11 +111,15 @@ Status ContainerService::health_probe(std::string_view name) {
   int64_t timeout = health.timeout > 0 ? health.timeout : kDefaultTimeoutNs;
   int64_t retries = health.retries > 0 ? health.retries : kDefaultRetries;
 
+  // This run's dir, held from the start: a restart makes a new one, which
+  // a late result of this probe must not land in.
+  ContainerPaths paths = paths_of(record.id);
+  UniqueFd run_dir(::open(paths.run_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!run_dir) return {};  // stopped meanwhile
   std::string start = rfc3339_nano_now();
   BERTH_ASSIGN(ProbeResult probe, run_probe(*this, record.id, request, timeout));
   std::string end = rfc3339_nano_now();
 
-  ContainerPaths paths = paths_of(record.id);
   nlohmann::json state = record.state.health.is_object()
                              ? record.state.health
                              : nlohmann::json{{"Status", "starting"}, {"FailingStreak", 0}, {"Log", nlohmann::json::array()}};
@@ -135,10 +141,12 @@ Status ContainerService::health_probe(std::string_view name) {
       if (streak >= retries) state["Status"] = "unhealthy";
     }
   }
-  // The container may have stopped meanwhile: its run dir is then gone or
-  // being emptied, and this result belongs to no one.
-  std::error_code missing;
-  if (!std::filesystem::exists(paths.run_dir, missing)) return {};
+  // The container may have stopped (its run dir gone) or been restarted (a
+  // new run dir): then this result belongs to no one.
+  struct stat held {}, current {};
+  if (::fstat(run_dir.get(), &held) != 0 || ::stat(paths.run_dir.c_str(), &current) != 0 ||
+      held.st_ino != current.st_ino || held.st_nlink == 0)
+    return {};
   return write_file_atomic(paths.health_json().string(), state.dump(), 0600, Durability::until_reboot);
 }
 

@@ -77,8 +77,16 @@ Result<ContainerStatsSample> ContainerService::stats(std::string_view name) {
   runtime::StateStore store(paths_of(record.id).runtime_root.string());
   auto container = runtime::load_container(store, record.id);
   if (!container) return sample;  // it stopped since find(): shown as not running
-  BERTH_ASSIGN(auto cgroup, runtime::container_cgroup(container->state));
-  BERTH_ASSIGN(sample.cgroup, cgroup->stats());
+  // A container that stops while we read shows as not running, as docker's
+  // stream keeps its row; any other failure is an error.
+  auto cgroup = runtime::container_cgroup(container->state);
+  auto counters = cgroup ? (*cgroup)->stats() : Result<runtime::CgroupStats>(std::unexpected(cgroup.error()));
+  if (!counters) {
+    auto again = find(record.id);
+    if (again && !again->state.running()) return sample;
+    return std::unexpected(std::move(counters.error()));
+  }
+  sample.cgroup = *counters;
   BERTH_ASSIGN(sample.host_cpu_ns, host_cpu_ns());
   BERTH_ASSIGN(sample.host_memory_bytes, host_memory_bytes());
   long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);

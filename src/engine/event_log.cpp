@@ -93,10 +93,13 @@ Status EventLog::append(Event event) const {
   if (!fd) return fail_errno(errno, "open {}", file_.string());
   ssize_t written = ::write(fd.get(), line.data(), line.size());
   if (written != static_cast<ssize_t>(line.size())) return fail_errno(errno, "append to {}", file_.string());
-  struct stat info {};
-  if (::fstat(fd.get(), &info) == 0 && info.st_size > kRotateAtBytes) {
-    // Whoever crosses the limit first rotates; a writer still holding the
-    // old file appends to events.log.1, which readers read too.
+  struct stat info {}, current {};
+  if (::fstat(fd.get(), &info) == 0 && info.st_size > kRotateAtBytes && ::stat(file_.c_str(), &current) == 0 &&
+      current.st_ino == info.st_ino) {
+    // Whoever crosses the limit first rotates, and only the file it wrote
+    // to: a writer that still held a rotated file must not rename the new
+    // one over events.log.1. (A writer still holding the old file appends
+    // to events.log.1, which readers read too.)
     std::filesystem::path previous = file_;
     previous += ".1";
     ::rename(file_.c_str(), previous.c_str());
@@ -116,19 +119,22 @@ Status EventLog::read(int64_t since_nano, std::optional<int64_t> until_nano, boo
   };
   std::filesystem::path previous = file_;
   previous += ".1";
+  // The file's identity before reading it: a rotation during the first
+  // read then shows as a new inode, and the old file is finished first.
+  struct stat seen {};
+  ::stat(file_.c_str(), &seen);
   BERTH_TRY(read_lines(previous, 0, in_range, stop));
   BERTH_ASSIGN(off_t offset, read_lines(file_, 0, in_range, stop));
   if (!follow) return {};
-  struct stat seen {};
-  ::stat(file_.c_str(), &seen);
   while (!stop) {
     if (until_nano && unix_nano_now() > *until_nano) return {};
     std::this_thread::sleep_for(kFollowPoll);
     struct stat now {};
     if (::stat(file_.c_str(), &now) != 0) continue;
     if (now.st_ino != seen.st_ino) {
-      // Rotated: finish the old file (now events.log.1), then start the new one.
-      BERTH_TRY(read_lines(previous, offset, in_range, stop));
+      // Rotated: finish the old file (now events.log.1), then start the new
+      // one. A log that did not exist yet has nothing to finish.
+      if (seen.st_ino != 0) BERTH_TRY(read_lines(previous, offset, in_range, stop));
       offset = 0;
       seen = now;
     }

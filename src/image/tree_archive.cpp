@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <utility>
@@ -95,6 +96,9 @@ class TreeWriter {
       std::unique_ptr<archive_entry, EntryFree> entry(archive_entry_new());
       int status = archive_read_next_header2(disk_.get(), entry.get());
       if (status == ARCHIVE_EOF) break;
+      // A file that vanished while the tree was walked (a running
+      // container's tmp or logs) is left out, as docker's archiver does.
+      if (status == ARCHIVE_FAILED && archive_errno(disk_.get()) == ENOENT) continue;
       if (status < ARCHIVE_WARN) return fail("archive {}: {}", root, archive_error_string(disk_.get()));
       std::string path = archive_entry_pathname(entry.get());
       std::string relative = path.size() > root.size() ? path.substr(root.size() + 1) : "";

@@ -336,11 +336,13 @@ void ShimLoop::finish_draining(uint64_t now) {
   record.restarting = should_restart(facts);
   RestartBackoff backoff = restart_backoff(config_.restart_delay_ms, exited_ms_ - started_ms_);
   next_restart_delay_ms_ = backoff.next_ms;
-  write_record();
+  // "die" before exit.json: stop and rm wait for exit.json, and their own
+  // events must come after this one.
   if (!config_.events_log.empty()) {
     auto line = format_die_event(config_.id, config_.event_name, config_.event_image, record);
     if (auto appended = append_event_line(config_.events_log, line); !appended) report(appended.error().message);
   }
+  write_record();
   attach_.send_exit(record.exit_code);
   stdin_pending_.clear();
   stdin_pipe_.reset();

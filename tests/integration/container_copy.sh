@@ -37,8 +37,13 @@ expect_eq "$(b exec box cat /tmp/copy/top.txt)" "top" "becomes that directory"
 expect_status 0 "dir/. copies the contents" -- b exec box mkdir /tmp/contents
 expect_status 0 "into an existing directory" -- b cp "$host/tree/." box:/tmp/contents
 expect_eq "$(b exec box ls /tmp/contents | tr '\n' ' ')" "link sub top.txt " "the contents, not the directory"
-expect_status 0 "a relative path is from the working dir" -- b cp "$host/hello.txt" box:relative.txt
-expect_eq "$(b exec box cat /relative.txt)" "hello" "the container's working dir is /"
+expect_status 0 "a relative container path" -- b cp "$host/hello.txt" box:relative.txt
+expect_eq "$(b exec box cat /relative.txt)" "hello" "is taken from /, as docker's"
+expect_status 0 "a path with .." -- b cp "$host/tree/sub/../top.txt" box:/tmp/dotdot/../dotted.txt
+expect_eq "$(b exec box cat /tmp/dotted.txt)" "top" "is resolved lexically on both sides"
+b exec box sh -c 'mkdir -p /srcdir && echo in >/srcdir/f && ln -s /srcdir /tmp/dirlink'
+expect_status 0 "a symlink to a directory, with /." -- b cp box:/tmp/dirlink/. "$host/out/linked"
+expect_eq "$(cat "$host/out/linked/f")" "in" "copies the directory's contents"
 echo plain >"$host/.wh.secret"
 expect_status 0 "a file named like a whiteout" -- b cp "$host/.wh.secret" box:/tmp
 expect_eq "$(b exec box cat /tmp/.wh.secret)" "plain" "stays a plain file"

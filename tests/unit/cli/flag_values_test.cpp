@@ -330,6 +330,9 @@ TEST(ParseTimestamp, DockerFormats) {
   EXPECT_FALSE(parse_timestamp("2023-13-45T99:99:99Z", now));
   EXPECT_FALSE(parse_timestamp("2023-11-14T22:13:20 nonsense", now));
   EXPECT_FALSE(parse_timestamp("-5", now));
+  EXPECT_FALSE(parse_timestamp("nan", now));
+  EXPECT_FALSE(parse_timestamp("inf", now));
+  EXPECT_FALSE(parse_timestamp("1e300", now));
 }
 
 }  // namespace
