@@ -117,11 +117,17 @@ expect_eq "$(b inspect -f '{{.State.Status}}' rebooted)" "running" "running agai
 
 # ---- many at once ----
 pids=()
-for i in $(seq 20); do b run -d --name "many-$i" busybox sleep 1000 >"$TEST_DIR/many-$i.out" 2>&1 & pids+=($!); done
+for i in $(seq 50); do b run -d --name "many-$i" busybox sleep 1000 >"$TEST_DIR/many-$i.out" 2>&1 & pids+=($!); done
+# While they are being made, every container ps lists is whole: it inspects.
+half_made=0
+for _ in 1 2 3; do
+  for id in $(b ps -aq --filter name=many- 2>/dev/null); do b inspect -f '{{.Name}}' "$id" >/dev/null 2>&1 || half_made=$((half_made + 1)); done
+done
 failed=0
 for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
-expect_eq "$failed" "0" "20 parallel run -d all succeed"
-expect_eq "$(b ps -q --filter name=many- | wc -l)" "20" "and all 20 run"
+expect_eq "$failed" "0" "50 parallel run -d all succeed"
+expect_eq "$half_made" "0" "ps never lists a half-made container meanwhile"
+expect_eq "$(b ps -q --filter name=many- | wc -l)" "50" "and all 50 run"
 expect_status 0 "rm -f removes them" -- b rm -f $(b ps -q --filter name=many-)
 expect_eq "$(b ps -aq --filter name=many- | wc -l)" "0" "all gone"
 
