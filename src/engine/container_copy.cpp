@@ -264,12 +264,31 @@ std::string normalize_copy_path(const std::string& path, bool in_container) {
   bool contents = path == "." || path.ends_with("/.");
   bool directory = !contents && path.size() > 1 && path.ends_with('/');
   std::filesystem::path base = in_container && !path.starts_with('/') ? "/" + path : path;
+  // lexically_normal drops "." components, leaving at most a trailing "/".
   std::string normal = base.lexically_normal().string();
-  while (normal.size() > 1 && (normal.ends_with('/') || normal.ends_with("/."))) normal.resize(normal.size() - (normal.ends_with('/') ? 1 : 2));
-  if (normal.empty() || normal == ".") normal = in_container ? "/" : ".";
-  if (contents) return normal == "/" ? "/." : normal + "/.";
-  if (directory && normal != "/") return normal + "/";
+  while (normal.size() > 1 && normal.ends_with('/')) normal.pop_back();
+  if (normal.empty() || normal == ".") normal.assign(1, in_container ? '/' : '.');
+  if (contents) normal.append(normal == "/" ? "." : "/.");
+  if (directory && normal != "/") normal.push_back('/');
   return normal;
+}
+
+// What a `CONTAINER:SRC` names, looked up inside the container's root.
+struct ContainerSource {
+  std::string path;  // normalized
+  bool follow = false;
+  bool is_dir = false;
+};
+
+Result<ContainerSource> find_container_source(int root_fd, std::string_view container, const std::string& source,
+                                              const CopyOptions& options) {
+  ContainerSource found;
+  found.path = normalize_copy_path(source, true);
+  found.follow = follows_source(found.path, options);
+  BERTH_ASSIGN(auto info, stat_in_root(root_fd, found.path, found.follow));
+  if (!info) return std::unexpected(Error{no_such_path(std::string(container), source), ENOENT});
+  found.is_dir = S_ISDIR(info->st_mode);
+  return found;
 }
 
 }  // namespace
@@ -278,11 +297,8 @@ Result<uint64_t> ContainerService::copy_from_container(std::string_view name, co
                                                        const std::string& host_destination,
                                                        const CopyOptions& options) {
   BERTH_ASSIGN(CopyRoot root, copy_root(name, false));
-  std::string source_path = normalize_copy_path(source, true);
-  bool follow = follows_source(source_path, options);
-  BERTH_ASSIGN(auto source_info, stat_in_root(root.dir.get(), source_path, follow));
-  if (!source_info) return std::unexpected(Error{no_such_path(std::string(name), source), ENOENT});
-  bool source_is_dir = S_ISDIR(source_info->st_mode);
+  BERTH_ASSIGN(ContainerSource found, find_container_source(root.dir.get(), name, source, options));
+  const auto& [source_path, follow, source_is_dir] = found;
   std::string destination = normalize_copy_path(host_destination, false);
   BERTH_ASSIGN(auto destination_info, stat_on_host(destination, true));
   BERTH_ASSIGN(CopyPlan plan, plan_copy(source_path, source_is_dir, destination, kind_of(destination_info)));
@@ -300,11 +316,8 @@ Result<uint64_t> ContainerService::copy_from_container(std::string_view name, co
 Result<uint64_t> ContainerService::archive_from_container(std::string_view name, const std::string& source,
                                                           ByteSink& sink, const CopyOptions& options) {
   BERTH_ASSIGN(CopyRoot root, copy_root(name, false));
-  std::string source_path = normalize_copy_path(source, true);
-  bool follow = follows_source(source_path, options);
-  BERTH_ASSIGN(auto source_info, stat_in_root(root.dir.get(), source_path, follow));
-  if (!source_info) return std::unexpected(Error{no_such_path(std::string(name), source), ENOENT});
-  bool source_is_dir = S_ISDIR(source_info->st_mode);
+  BERTH_ASSIGN(ContainerSource found, find_container_source(root.dir.get(), name, source, options));
+  const auto& [source_path, follow, source_is_dir] = found;
   std::string top_name = clean_path(source_path) == "/" ? "" : last_component(clean_path(source_path));
   BERTH_ASSIGN(ArchiveWriter writer, ArchiveWriter::start(root.dir.get(), clean_path(source_path), source_is_dir,
                                                           naming(top_name, source_is_dir, follow)));

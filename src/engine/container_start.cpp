@@ -1,12 +1,10 @@
 // ContainerService::start: the runtime spec, the run dir, the shim, then the
 // process. Runs with the container's lock held.
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 
 #include "base/fd_passing.h"
 #include "base/file_io.h"
@@ -15,6 +13,7 @@
 #include "engine/container_service.h"
 #include "engine/container_spec.h"
 #include "engine/default_seccomp_profile.h"
+#include "engine/host_facts.h"
 #include "engine/seccomp_context.h"
 #include "engine/seccomp_profile.h"
 #include "oci/runtime_spec_write.h"
@@ -25,11 +24,6 @@
 namespace berth {
 
 namespace {
-
-bool host_is_cgroup_v2() {
-  struct statfs fs {};
-  return ::statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
-}
 
 uint64_t host_nofile_hard() {
   rlimit limit{};

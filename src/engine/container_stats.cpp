@@ -8,6 +8,7 @@
 
 #include "base/file_io.h"
 #include "engine/container_service.h"
+#include "engine/host_facts.h"
 #include "runtime/container_ops.h"
 
 namespace berth {
@@ -34,16 +35,6 @@ Result<uint64_t> host_cpu_ns() {
     ticks += value;
   }
   return ticks * (1'000'000'000ull / static_cast<uint64_t>(::sysconf(_SC_CLK_TCK)));
-}
-
-Result<uint64_t> host_memory_bytes() {
-  BERTH_ASSIGN(std::string text, read_file("/proc/meminfo"));
-  auto at = text.find("MemTotal:");
-  if (at == std::string::npos) return fail("/proc/meminfo: no MemTotal");
-  std::istringstream line(text.substr(at + 9));
-  uint64_t kib = 0;
-  line >> kib;
-  return kib * 1024;
 }
 
 // Received and sent bytes of every interface but loopback.

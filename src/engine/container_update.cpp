@@ -2,14 +2,13 @@
 // policy, saved with the container and, when it runs, applied at once: the
 // limits to its cgroup, the policy to the shim.conf its shim reads when the
 // container exits.
-#include <sys/statfs.h>
 #include <unistd.h>
-#include <linux/magic.h>
 
 
 #include "base/file_io.h"
 #include "engine/container_record_json.h"
 #include "engine/container_service.h"
+#include "engine/host_facts.h"
 #include "engine/shim_conf_edit.h"
 #include "engine/spec_resources.h"
 #include "runtime/container_ops.h"
@@ -17,11 +16,6 @@
 namespace berth {
 
 namespace {
-
-bool cgroup_v2_host() {
-  struct statfs fs {};
-  return ::statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
-}
 
 void apply_update(HostConfig& host, const ContainerUpdate& update) {
   if (update.memory) host.memory = *update.memory;
@@ -67,7 +61,7 @@ Status ContainerService::update(std::string_view name, const ContainerUpdate& up
   if (auto valid = validate_resources(host, cpus > 0 ? static_cast<unsigned>(cpus) : 1); !valid)
     return refuse(valid.error().message);
   std::vector<std::string> warnings;
-  auto resources = container_resources(host, cgroup_v2_host(), warnings);
+  auto resources = container_resources(host, host_is_cgroup_v2(), warnings);
   if (!resources) return refuse(resources.error().message);
 
   if (record.state.running()) {

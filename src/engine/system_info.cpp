@@ -10,6 +10,7 @@
 
 #include "base/file_io.h"
 #include "base/version.h"
+#include "engine/host_facts.h"
 
 namespace berth {
 
@@ -28,23 +29,6 @@ std::string operating_system() {
     return value;
   }
   return "<unknown>";
-}
-
-uint64_t total_memory() {
-  auto text = read_file("/proc/meminfo");
-  if (!text) return 0;
-  auto at = text->find("MemTotal:");
-  if (at == std::string::npos) return 0;
-  std::istringstream line(text->substr(at + 9));
-  uint64_t kib = 0;
-  line >> kib;
-  return kib * 1024;
-}
-
-// "1" on v1 and hybrid hosts (the controllers are v1 there), "2" on unified ones.
-std::string cgroup_version() {
-  struct statfs fs {};
-  return ::statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC ? "2" : "1";
 }
 
 std::string backing_filesystem(const std::filesystem::path& root) {
@@ -95,13 +79,14 @@ Result<nlohmann::ordered_json> system_info(ContainerService& containers, ImageSe
   info["Plugins"] = {{"Volume", {"local"}}, {"Network", {"host", "null"}}, {"Log", {"json-file", "none"}}};
   info["LoggingDriver"] = "json-file";
   info["CgroupDriver"] = "cgroupfs";
-  info["CgroupVersion"] = cgroup_version();
+  // "1" on v1 and hybrid hosts (the controllers are v1 there).
+  info["CgroupVersion"] = host_is_cgroup_v2() ? "2" : "1";
   info["KernelVersion"] = name.release;
   info["OperatingSystem"] = operating_system();
   info["OSType"] = "linux";
   info["Architecture"] = name.machine;
   info["NCPU"] = cpus > 0 ? cpus : 1;
-  info["MemTotal"] = total_memory();
+  info["MemTotal"] = host_memory_bytes().value_or(0);
   info["DockerRootDir"] = options.root.string();
   info["Name"] = hostname;
   info["ServerVersion"] = kBerthVersion;
