@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/close_fds.h"
 #include "base/path_in_root.h"
 #include "engine/container_service.h"
 #include "engine/copy_plan.h"
@@ -99,10 +100,7 @@ class ArchiveWriter {
         report(fmt::format("enter the container's root: {}", std::strerror(errno)));
       // Only the two pipes stay open: no fd of ours (a host directory, the
       // store, a lock) may lead out of the root the child now lives in.
-      int low = std::min(data_write.get(), errors_write.get()), high = std::max(data_write.get(), errors_write.get());
-      if (low > 3) ::close_range(3, static_cast<unsigned>(low - 1), 0);
-      if (high > low + 1) ::close_range(static_cast<unsigned>(low + 1), static_cast<unsigned>(high - 1), 0);
-      ::close_range(static_cast<unsigned>(high + 1), ~0U, 0);
+      close_fds_except({data_write.get(), errors_write.get()});
       // The tree is archived by its own name from its parent, so entry
       // names below it are relative to it whatever the path looked like.
       auto [parent, base] = split_parent(path);

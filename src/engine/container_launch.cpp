@@ -1,7 +1,6 @@
 #include "engine/container_launch.h"
 
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -11,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "base/close_fds.h"
 #include "base/file_io.h"
 #include "base/unique_fd.h"
 #include "runtime/container_create.h"
@@ -64,6 +64,10 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
     write_text(ready, fmt::format("error: {}\n", message));
     ::_exit(1);
   };
+  // The container's init is forked from here and waits for its start,
+  // maybe long after berth is gone (killed mid-run): it must not hold
+  // berth's container lock, database or sockets meanwhile.
+  close_fds_except({ready, stdin_read, stdin_write, stdout_read, stdout_write, stderr_read, stderr_write});
   ::setsid();  // out of berth's session: a terminal hangup does not reach the container
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) die("become a child subreaper");
   UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
@@ -96,8 +100,8 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
                   {null_fd.get(), 1},
                   {null_fd.get(), 2}}))
     die("hand the stdio to the shim");
-  // Nothing else of berth's (database, sockets) reaches the shim.
-  ::syscall(SYS_close_range, kStderrFd + 1, ~0U, 0);
+  // Nothing else (the runtime's own fds) reaches the shim.
+  close_fds_except({kReadyFd, kStdinFd, kOutputFd, kStderrFd});
   const char* argv[] = {"berth-shim", request.run_dir.c_str(), nullptr};
   const char* envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", nullptr};
   ::execve(request.shim_path.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(envp));

@@ -52,6 +52,66 @@ Status ContainerService::release_runtime(const ContainerRecord& record) {
   return {};
 }
 
+// The shim of a launch: the parent of the container's init, once that
+// parent has entered the run dir (the shim's first act). 0 when the init's
+// parent is someone else (the shim died and the init was reparented).
+static pid_t shim_of_init(pid_t init, const std::filesystem::path& run_dir) {
+  for (int tries = 0; tries < 20; ++tries) {  // the launcher may be a moment from exec'ing the shim
+    auto status = read_file(fmt::format("/proc/{}/status", init));
+    if (!status) return 0;
+    auto at = status->find("\nPPid:");
+    if (at == std::string::npos) return 0;
+    pid_t parent = static_cast<pid_t>(std::strtol(status->c_str() + at + 6, nullptr, 10));
+    if (parent <= 1) return 0;
+    std::error_code error;  // by inode: the run dir's path may pass through a symlink (/var/run)
+    if (std::filesystem::equivalent(fmt::format("/proc/{}/cwd", parent), run_dir, error)) return parent;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return 0;
+}
+
+Status ContainerService::settle_abandoned_launch(ContainerRecord& record) {
+  ContainerPaths paths = paths_of(record.id);
+  if (!abandoned_launch_possible(record)) return {};
+  runtime::StateStore store(paths.runtime_root.string());
+  auto container = runtime::load_container(store, record.id);
+  if (!container) return {};  // no runtime state: that run ended and was folded
+  pid_t shim = shim_of_init(container->state.pid, paths.run_dir);
+  if (container->status == runtime::ContainerStatus::created) {
+    // Never started: retire it. The shim goes first, so that when its init
+    // goes it neither restarts the container nor removes it (--rm).
+    if (shim > 0) {
+      ::kill(shim, SIGKILL);
+      wait_pid_gone(shim, 5000);
+    }
+    BERTH_TRY(release_runtime(record));
+    return remove_path(paths.run_dir);
+  }
+  // Started (it may have ended since): the container is this record's now.
+  ContainerState& state = record.state;
+  state.status = container->status == runtime::ContainerStatus::paused ? ContainerStatus::paused
+                                                                        : ContainerStatus::running;
+  state.pid = container->state.pid;
+  state.exit_code = 0;
+  state.error.clear();
+  state.oom_killed = false;
+  state.started_at = container->state.created;
+  state.finished_at = "0001-01-01T00:00:00Z";
+  state.shim_pid = shim;  // 0 when it is gone: the fold below marks the container exited
+  state.shim_start_time = shim > 0 ? runtime::process_start_time(shim) : 0;
+  state.has_been_started = true;
+  state.stop_requested = false;
+  BERTH_TRY(save_state(record));
+  emit(record, "start");
+  return {};
+}
+
+bool ContainerService::abandoned_launch_possible(const ContainerRecord& record) const {
+  if (record.state.running() || record.state.status == ContainerStatus::restarting) return false;
+  ContainerPaths paths = paths_of(record.id);
+  return path_exists(paths.shim_conf()) && !path_exists(paths.exit_json());
+}
+
 // State.Health from the probes' file; "starting" until the first probe ends.
 static void fold_health(const ContainerConfig& config, const ContainerPaths& paths, ContainerState& state) {
   if (!has_healthcheck(config)) return;
@@ -67,6 +127,7 @@ static void fold_health(const ContainerConfig& config, const ContainerPaths& pat
 }
 
 Status ContainerService::refresh(ContainerRecord& record) {
+  BERTH_TRY(settle_abandoned_launch(record));
   ContainerState& state = record.state;
   if (!state.running() && state.status != ContainerStatus::restarting) return {};
   ContainerPaths paths = paths_of(record.id);

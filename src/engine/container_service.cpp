@@ -45,7 +45,9 @@ Status ContainerService::save_state(const ContainerRecord& record) {
 
 Result<ContainerRecord> ContainerService::find(std::string_view name) {
   BERTH_ASSIGN(ContainerRecord record, lookup(name));
-  if (!record.state.running() && record.state.status != ContainerStatus::restarting) return record;
+  if (!record.state.running() && record.state.status != ContainerStatus::restarting &&
+      !abandoned_launch_possible(record))
+    return record;
   BERTH_ASSIGN(auto held, lock(record.id));
   BERTH_ASSIGN(record, lookup(record.id));  // as it is now that we hold the lock
   BERTH_TRY(refresh(record));
@@ -58,7 +60,8 @@ Result<std::vector<ContainerRecord>> ContainerService::list() {
   records.reserve(rows.size());
   for (const auto& row : rows) {
     BERTH_ASSIGN(ContainerRecord record, record_from_row(row));
-    if (record.state.running() || record.state.status == ContainerStatus::restarting) {
+    if (record.state.running() || record.state.status == ContainerStatus::restarting ||
+        abandoned_launch_possible(record)) {
       auto folded = find(record.id);
       if (!folded) {
         if (folded.error().errno_value == ENOENT) continue;  // removed meanwhile

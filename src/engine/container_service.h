@@ -215,6 +215,15 @@ class ContainerService {
   // Folds exit.json / a dead shim / a lost run dir into the record (caller holds the lock).
   Status refresh(ContainerRecord& record);
   Status save_state(const ContainerRecord& record);
+  // A start killed (berth was) between launching the shim and recording the
+  // start leaves a run dir with a live shim, and an init either still
+  // waiting for its start or running. Under the container's lock no start
+  // is under way, so such a launch is abandoned: a started container is
+  // adopted into the record, a waiting one is retired (caller holds the lock).
+  Status settle_abandoned_launch(ContainerRecord& record);
+  // A run dir with a shim's config and no exit report while the record says
+  // the container is not running (cheap: two stats, no lock).
+  bool abandoned_launch_possible(const ContainerRecord& record) const;
   Status launch(ContainerRecord& record, const StartOptions& options, StartResult& result);
   Status send_signal(ContainerRecord& record, int signal);
   // Waits for the init to end and the shim to report it; false on timeout.

@@ -115,6 +115,90 @@ expect_contains "$(b ps -a --filter name=rebooted)" "Exited (255)" "after the ru
 expect_status 0 "and it starts again" -- b start rebooted
 expect_eq "$(b inspect -f '{{.State.Status}}' rebooted)" "running" "running again"
 
+# ---- berth killed mid-run ----
+# A kill -9 of `berth run -d` at any moment leaves a container that works
+# (running, or created and startable) or none; never a hung start, a
+# stranded init, or a shim that later restarts or removes something.
+for i in $(seq 0 19); do
+  rm_flag=(); [ $((i % 2)) -eq 1 ] && rm_flag=(--rm)
+  "$BERTH" run -d "${rm_flag[@]}" --name "killed-$i" busybox sleep 1000 >/dev/null 2>&1 &
+  runner=$!
+  sleep "$(printf '0.%03d' $((i * 3)))"  # 0 to 57 ms: before, during and after the launch
+  kill -9 "$runner" 2>/dev/null || true
+  wait "$runner" 2>/dev/null || true
+done
+unusable=0 outcomes=""
+for i in $(seq 0 19); do
+  status=$(timeout 10 "$BERTH" inspect -f '{{.State.Status}}' "killed-$i" 2>/dev/null || echo none)
+  if [ "$status" = created ]; then
+    timeout 10 "$BERTH" start "killed-$i" >/dev/null 2>&1 || unusable=$((unusable + 1))
+    status="started:$(timeout 10 "$BERTH" inspect -f '{{.State.Status}}' "killed-$i" 2>/dev/null)"
+  fi
+  outcomes+="$status "
+  case $status in running | none | started:running) ;; *) unusable=$((unusable + 1)) ;; esac
+done
+echo "# outcomes of berth killed mid-run: $outcomes"
+expect_eq "$unusable" "0" "every killed run left a running container, a startable one, or none"
+sleep 0.3  # a retired shim that still acted would have removed or restarted by now
+expect_eq "$(b ps -q --filter name=killed- | wc -l)" "$(b ps -aq --filter name=killed- | wc -l)" \
+  "and each that is there is still running"
+left=$(b ps -aq --filter name=killed-)
+removed=0
+[ -z "$left" ] || timeout 20 "$BERTH" rm -f $left >/dev/null || removed=$?
+expect_eq "$removed" "0" "they all remove"
+# A shim lives in its run dir: any whose container is gone is stranded.
+living=" $(b ps -aq --no-trunc | tr '\n' ' ') " stranded=0
+for proc in /proc/[0-9]*; do
+  cwd=$(readlink "$proc/cwd" 2>/dev/null) || continue
+  case $cwd in "$BERTH_RUNROOT"/*) ;; *) continue ;; esac
+  owner=${cwd#"$BERTH_RUNROOT"/} owner=${owner%% *} owner=${owner%%/*}
+  case $living in *" $owner "*) ;; *) stranded=$((stranded + 1)) ;; esac
+done
+expect_eq "$stranded" "0" "no shim of theirs is left"
+
+# The two windows a random kill rarely hits, made exact.
+# 1. Killed after the launch, before the start: a shim stands in front of the
+#    real one and kills its berth (its parent) first. The init then waits
+#    for a start that never comes; the next start retires this launch, and
+#    the retired shim (of a --rm container) removes nothing afterwards.
+cat >"$TEST_DIR/killing-shim" <<SHIM
+#!/bin/sh
+kill -9 \$PPID
+exec "$(dirname "$BERTH")/berth-shim" "\$@"
+SHIM
+chmod +x "$TEST_DIR/killing-shim"
+killed=0 run_dirs_before=$(ls "$BERTH_RUNROOT")
+BERTH_SHIM="$TEST_DIR/killing-shim" "$BERTH" run -d --rm --name abandoned busybox sleep 1000 >/dev/null 2>&1 || killed=$?
+expect_eq "$killed" "137" "berth was killed mid-run"
+# Looked at before any berth command, which would settle it.
+abandoned_dir=$(ls "$BERTH_RUNROOT" | grep -vxF "$run_dirs_before" || true)
+expect_eq "$(cat "$BERTH_RUNROOT/$abandoned_dir/shim.conf" >/dev/null && echo launched)" "launched" \
+  "after its shim was launched"
+expect_eq "$(timeout 10 "$BERTH" inspect -f '{{.State.Status}}' abandoned)" "created" "the container reads as created"
+expect_status 0 "and starts (no lock is held by the waiting init)" -- timeout 10 "$BERTH" start abandoned
+sleep 0.3
+expect_eq "$(b inspect -f '{{.State.Status}}' abandoned)" "running" "and runs, not removed by the retired shim"
+expect_status 0 "it stops" -- timeout 10 "$BERTH" stop -t 0 abandoned
+for _ in $(seq 1 50); do b inspect abandoned >/dev/null 2>&1 || break; sleep 0.1; done
+expect_status 1 "and its own shim removes it (--rm)" -- b inspect abandoned
+
+# 2. Killed after the start, before the record says so: the record is put
+#    back as berth left it. The running container is adopted.
+b create --name adopted busybox sleep 1000 >/dev/null
+adopted_id=$(b inspect -f '{{.Id}}' adopted)
+state_sql() { python3 -c 'import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.isolation_level=None
+if len(sys.argv) > 3: db.execute("UPDATE containers SET state_json=? WHERE id=?", (sys.argv[3], sys.argv[2]))
+else: print(db.execute("SELECT state_json FROM containers WHERE id=?", (sys.argv[2],)).fetchone()[0])' "$BERTH_ROOT/berth.db" "$@"; }
+created_state=$(state_sql "$adopted_id")
+b start adopted >/dev/null
+state_sql "$adopted_id" "$created_state"
+expect_eq "$(b ps --filter name=adopted --format '{{.Names}} {{.State}}')" "adopted running" "ps shows it running"
+expect_eq "$(b inspect -f '{{.State.Pid}}' adopted)" "$(cat "/proc/$(b inspect -f '{{.State.Pid}}' adopted)/stat" | cut -d' ' -f1)" \
+  "with its init's pid"
+expect_status 0 "it stops" -- timeout 10 "$BERTH" stop -t 0 adopted
+expect_eq "$(b inspect -f '{{.State.Status}} {{.State.ExitCode}}' adopted)" "exited 137" "and reads as killed"
+b rm adopted >/dev/null
+
 # ---- many at once ----
 pids=()
 for i in $(seq 50); do b run -d --name "many-$i" busybox sleep 1000 >"$TEST_DIR/many-$i.out" 2>&1 & pids+=($!); done
