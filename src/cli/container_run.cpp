@@ -142,6 +142,7 @@ int command_run(Invocation& invocation) {
   auto containers = env.containers();
   if (!containers) return env.report(containers.error());
   StartOptions options;
+  options.client_removes = !flags.detach;
   if (!flags.detach) {
     options.attach = AttachRequest{.stdin = flags.config.attach_stdin,
                                    .stdout = flags.config.attach_stdout || !flags.config.attach_stderr,

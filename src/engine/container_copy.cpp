@@ -24,6 +24,7 @@
 #include "engine/container_service.h"
 #include "engine/copy_plan.h"
 #include "engine/image_view.h"
+#include "image/archive_loader.h"
 #include "image/layer_extract.h"
 #include "image/tree_archive.h"
 #include "runtime/container_ops.h"
@@ -80,6 +81,7 @@ class ArchiveWriter {
   // (the container may have swapped it since).
   static Result<ArchiveWriter> start(int chroot_fd, const std::string& path, bool is_dir,
                                      const TreeArchiveOptions& options) {
+    BERTH_TRY(load_libarchive());  // here: the child cannot find it once chrooted
     int data[2], errors[2];
     if (::pipe2(data, O_CLOEXEC) != 0) return fail_errno(errno, "pipe");
     UniqueFd data_read(data[0]), data_write(data[1]);

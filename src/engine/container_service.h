@@ -59,6 +59,9 @@ struct StartOptions {
   // Connect to the shim before the process starts, so no output is missed.
   std::optional<AttachRequest> attach;
   bool policy_restart = false;  // started by the shim's restart policy
+  // `run --rm` in the foreground: this process removes the container when
+  // it exits, so the shim does only if this process is gone without doing so.
+  bool client_removes = false;
   uint64_t restart_delay_ms = 0;
 };
 

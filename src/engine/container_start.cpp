@@ -55,7 +55,7 @@ Result<std::optional<oci::Seccomp>> choose_seccomp(const HostConfig& host, const
 }
 
 std::string shim_config_text(const ContainerRecord& record, const ContainerPaths& paths, const EngineOptions& options,
-                             const std::string& berth_binary, uint64_t restart_delay_ms) {
+                             const std::string& berth_binary, const StartOptions& start) {
   const HostConfig& host = record.host;
   std::string text;
   auto line = [&](std::string_view key, const auto& value) { text += fmt::format("{}={}\n", key, value); };
@@ -75,8 +75,9 @@ std::string shim_config_text(const ContainerRecord& record, const ContainerPaths
   line("restart", policy);
   line("restart_max", host.restart_policy.maximum_retry_count);
   line("restart_count", record.state.restart_count);
-  line("restart_delay_ms", restart_delay_ms == 0 ? 100 : restart_delay_ms);
+  line("restart_delay_ms", start.restart_delay_ms == 0 ? 100 : start.restart_delay_ms);
   line("auto_remove", host.auto_remove ? 1 : 0);
+  if (host.auto_remove && start.client_removes) line("client_pid", ::getpid());
   line("events_log", (options.runroot / "events.log").string());
   line("event_name", record.name);
   line("event_image", record.image_name.empty() ? record.image_id.str() : record.image_name);
@@ -223,7 +224,7 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   request.runtime_root = paths.runtime_root.string();
   request.run_dir = paths.run_dir.string();
   BERTH_ASSIGN(request.shim_path, find_shim_binary());
-  request.shim_config = shim_config_text(record, paths, options_, self, options.restart_delay_ms);
+  request.shim_config = shim_config_text(record, paths, options_, self, options);
   request.terminal = record.config.tty;
   request.open_stdin = record.config.open_stdin;
   BERTH_TRY(make_directories(paths.runtime_root.string(), 0700));

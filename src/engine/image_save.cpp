@@ -10,6 +10,7 @@
 #include <set>
 
 #include "engine/local_image_service.h"
+#include "image/archive_loader.h"
 #include "image/byte_stream.h"
 #include "image/compression.h"
 
@@ -24,6 +25,7 @@ using ArchiveWriter = std::unique_ptr<archive, ArchiveCloser>;
 class TarOutput {
  public:
   static Result<TarOutput> open(int fd) {
+    BERTH_TRY(load_libarchive());
     ArchiveWriter writer(archive_write_new());
     if (!writer) return fail("save: cannot allocate an archive writer");
     archive_write_set_format_pax_restricted(writer.get());

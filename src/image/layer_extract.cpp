@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "image/archive_loader.h"
 #include "image/layer_extract_names.h"
 #include "image/layer_extract_writer.h"
 #include "image/whiteout.h"
@@ -192,6 +193,7 @@ Result<std::optional<LayerEntry>> to_layer_entry(archive_entry* entry, std::stri
 }  // namespace
 
 Result<ExtractResult> extract_layer(ByteSource& tar_stream, int layer_dir_fd, const ExtractOptions& options) {
+  BERTH_TRY(load_libarchive());
   std::unique_ptr<archive, ArchiveFree> tar(archive_read_new());
   if (!tar) return fail("libarchive: out of memory");
   // Tar formats only (ustar, pax and GNU are one reader), no filters:

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "image/archive_loader.h"
+
 namespace berth {
 
 namespace {
@@ -72,6 +74,7 @@ class TreeWriter {
   TreeWriter(ByteSink& sink, const TreeArchiveOptions& options) : target_{sink, {}, false}, options_(options) {}
 
   Status run(const std::string& root) {
+    BERTH_TRY(load_libarchive());
     disk_.reset(archive_read_disk_new());
     writer_.reset(archive_write_new());
     resolver_.reset(archive_entry_linkresolver_new());

@@ -32,6 +32,10 @@ struct ShimConfig {
   uint32_t restart_count = 0;
   uint64_t restart_delay_ms = 100;
   bool auto_remove = false;  // --rm: once it has exited for good, the shim has berth remove it
+  // `berth run` in the foreground: it waits for the exit and removes the
+  // container itself (--rm) while it lives; the shim only if it is gone
+  // without having done so (detached, killed).
+  pid_t client_pid = 0;
   uint64_t health_interval_ms = 0;  // 0 = no healthcheck
   uint64_t health_start_ms = 0;     // defaults to health_interval_ms
   std::string berth;                // the berth binary, for restart, removal and health acts

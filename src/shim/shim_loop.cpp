@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -65,7 +66,7 @@ ExitRecord unknown_exit(pid_t pid) {
   return record;
 }
 
-enum class Phase { running, draining, notifying, backing_off, done };
+enum class Phase { running, draining, notifying, backing_off, awaiting_client, done };
 
 struct OutputSource {
   UniqueFd fd;
@@ -98,6 +99,9 @@ class ShimLoop final : public AttachInput {
       output_count_ = 2;
     }
     next_probe_ms_ = started_ms_ + config_.health_start_ms;
+    // Alive now: it waits for our ready report. Gone already: we remove.
+    if (config_.auto_remove && config_.client_pid > 0)
+      client_pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, config_.client_pid, 0)));
     poll_fds_.reserve(16);
   }
 
@@ -124,6 +128,7 @@ class ShimLoop final : public AttachInput {
   void maybe_probe(uint64_t now);
   void finish_draining(uint64_t now);
   void finish_back_off(uint64_t now);
+  void remove_container();
   void write_record();
   bool stop_requested() const { return ::access(stop_request_name, F_OK) == 0; }
   void report(std::string_view message) const;
@@ -142,6 +147,7 @@ class ShimLoop final : public AttachInput {
   bool stdin_close_requested_ = false;
 
   UniqueFd init_pidfd_;  // only when the init is not our child
+  UniqueFd client_pidfd_;  // the foreground `berth run` that removes the container (--rm)
   std::optional<ExitRecord> exit_;
   Phase phase_ = Phase::running;
   uint64_t started_ms_;
@@ -368,6 +374,14 @@ void ShimLoop::finish_back_off(uint64_t now) {
   phase_ = Phase::done;
 }
 
+// Unless the run dir (our working directory) is gone already: then the
+// container was removed, by the client or a `berth rm`.
+void ShimLoop::remove_container() {
+  struct stat here {};
+  if (::stat(".", &here) == 0 && here.st_nlink == 0) return;
+  if (auto pid = spawn_detached(remove_command(config_)); !pid) report(pid.error().message);
+}
+
 void ShimLoop::advance() {
   // One phase may complete the next at once (nothing left to drain, no
   // client to serve): step until the phase holds.
@@ -392,14 +406,25 @@ void ShimLoop::step(uint64_t now) {
     case Phase::notifying:
       if (!attach_.has_unsent_output() || now >= deadline_ms_) {
         phase_ = exit_->restarting ? Phase::backing_off : Phase::done;
-        // --rm, as dockerd's AutoRemove: whether or not a client is still attached.
+        // --rm, as dockerd's AutoRemove. A foreground `berth run` removes
+        // the container itself: wait for it to end, then see if it did.
         if (phase_ == Phase::done && config_.auto_remove) {
-          if (auto pid = spawn_detached(remove_command(config_)); !pid) report(pid.error().message);
+          if (client_pidfd_) {
+            phase_ = Phase::awaiting_client;
+          } else {
+            remove_container();
+          }
         }
       }
       break;
     case Phase::backing_off:
       finish_back_off(now);
+      break;
+    case Phase::awaiting_client:
+      if (!client_pidfd_) {
+        remove_container();
+        phase_ = Phase::done;
+      }
       break;
     case Phase::done:
       break;
@@ -417,6 +442,8 @@ int ShimLoop::poll_timeout_ms() const {
       return remaining_ms(deadline_ms_, now);
     case Phase::backing_off:
       return std::min<int>(remaining_ms(restart_at_ms_, now), stop_request_check_ms);
+    case Phase::awaiting_client:
+      return -1;  // its pidfd wakes us
     case Phase::done:
       return 0;
   }
@@ -432,6 +459,11 @@ int ShimLoop::run() {
     if (init_pidfd_) {
       pidfd_index = static_cast<int>(poll_fds_.size());
       poll_fds_.push_back({init_pidfd_.get(), POLLIN, 0});
+    }
+    int client_index = -1;
+    if (phase_ == Phase::awaiting_client && client_pidfd_) {
+      client_index = static_cast<int>(poll_fds_.size());
+      poll_fds_.push_back({client_pidfd_.get(), POLLIN, 0});
     }
     std::array<int, 2> output_index = {-1, -1};
     for (size_t index = 0; index < output_count_; ++index) {
@@ -458,6 +490,7 @@ int ShimLoop::run() {
         init_pidfd_.reset();
         if (!exit_) on_init_exit(unknown_exit(config_.pid));
       }
+      if (client_index >= 0 && poll_fds_[client_index].revents) client_pidfd_.reset();
       for (size_t index = 0; index < output_count_; ++index)
         if (output_index[index] >= 0 && poll_fds_[output_index[index]].revents) read_output(outputs_[index]);
       if (stdin_index >= 0 && poll_fds_[stdin_index].revents) write_stdin();

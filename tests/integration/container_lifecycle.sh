@@ -16,6 +16,8 @@ expect_eq "$(last_out)" "hello" "the container's stdout reaches ours"
 # Only registry commands need HTTP: libcurl is loaded on first use.
 expect_eq "$(LD_DEBUG=files b run --rm busybox true 2>&1 | grep -c 'file=libcurl' || true)" "0" \
   "run does not load libcurl"
+expect_eq "$(LD_DEBUG=files b run --rm busybox true 2>&1 | grep -c 'file=libarchive' || true)" "0" \
+  "nor libarchive (tar is for image and copy commands)"
 expect_status 3 "the container's exit status is run's" -- b run --rm busybox sh -c 'echo to-err >&2; exit 3'
 expect_eq "$(last_err)" "to-err" "the container's stderr reaches ours"
 expect_eq "$(b ps -aq | wc -l)" "0" "--rm removed both containers"
