@@ -236,6 +236,15 @@ expect_status 0 "run -d --rm of a container that is stopped" -- b run -d --rm --
 expect_status 0 "stop it" -- b stop -t 1 stopped-gone
 for _ in $(seq 1 100); do b inspect stopped-gone >/dev/null 2>&1 || break; sleep 0.1; done
 expect_status 1 "is removed too" -- b inspect stopped-gone
+# A foreground run --rm removes its container itself; killed before it
+# could, its shim does.
+"$BERTH" run --rm --name client-killed busybox sleep 0.5 >/dev/null 2>&1 &
+client=$!
+for _ in $(seq 1 50); do [ "$(b inspect -f '{{.State.Status}}' client-killed 2>/dev/null)" = running ] && break; sleep 0.05; done
+kill -9 "$client"
+wait "$client" 2>/dev/null || true
+for _ in $(seq 1 100); do b inspect client-killed >/dev/null 2>&1 || break; sleep 0.1; done
+expect_status 1 "run --rm whose berth was killed is removed by its shim" -- b inspect client-killed
 
 # ---- images in use ----
 expect_status 0 "tag the image under a second name" -- b tag busybox:latest used:1
