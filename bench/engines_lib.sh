@@ -16,12 +16,17 @@ if [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
 fi
 
 TMP=$(mktemp -d /tmp/berth-bench-$BENCH_NAME.XXXXXX)
+# Every engine's run state (berth's and podman's --runroot, dockerd's
+# --exec-root) on one tmpfs, as under /run on a standard host. These
+# machines have /run on the disk, where each engine's per-run files would
+# cost it ext4 inode allocations a usual host does not pay.
+RUNSTATE="$TMP/runstate"  # mounted once the cleanup trap is set
 DOCKER_SOCK="$TMP/docker.sock"
 DOCKERD_PID=
-berth_() { "$BERTH" --root "$TMP/berth/root" --runroot "$TMP/berth/run" "$@"; }
+berth_() { "$BERTH" --root "$TMP/berth/root" --runroot "$RUNSTATE/berth" "$@"; }
 podman_() {
   CONTAINERS_STORAGE_CONF="$TMP/podman/storage.conf" CONTAINERS_CONF="$TMP/podman/containers.conf" \
-    "$PODMAN" --root "$TMP/podman/root" --runroot "$TMP/podman/run" "$@"
+    "$PODMAN" --root "$TMP/podman/root" --runroot "$RUNSTATE/podman" "$@"
 }
 docker_() { "$DOCKER" -H "unix://$DOCKER_SOCK" "$@"; }
 
@@ -51,6 +56,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+mkdir -p "$RUNSTATE"
+mount -t tmpfs -o mode=755 tmpfs "$RUNSTATE"
 
 # ---- timer: "benchtime now" prints CLOCK_MONOTONIC ns; "benchtime OUT CMD..."
 # runs CMD and writes its wall ns and exit status to OUT ----
@@ -133,7 +140,7 @@ cat >"$TMP/podman/storage.conf" <<EOF
 [storage]
 driver = "overlay"
 graphroot = "$TMP/podman/root"
-runroot = "$TMP/podman/run"
+runroot = "$RUNSTATE/podman"
 EOF
 # podman's defaults for root are nofile 1048576 (above this machine's hard
 # limit, and crun may not raise one) and nproc 32768; naming one limit in
@@ -169,7 +176,7 @@ if command -v "$DOCKERD" >/dev/null 2>&1; then
   # shims of containerd 1.6 put their sockets in /run/containerd/s.
   unshare --mount --propagation private -- sh -c 'mount -t tmpfs -o mode=755 tmpfs /run && exec "$@"' sh \
     "$DOCKERD" --iptables=false --ip6tables=false --bridge=none --storage-driver overlay2 \
-    --data-root "$TMP/docker-data" --exec-root "$TMP/docker-exec" \
+    --data-root "$TMP/docker-data" --exec-root "$RUNSTATE/docker-exec" \
     -H "unix://$DOCKER_SOCK" --pidfile "$TMP/docker.pid" >"$TMP/dockerd.log" 2>&1 &
   DOCKERD_PID=$!
   for _ in $(seq 300); do

@@ -61,7 +61,7 @@ source "$REPO/bench/engines_lib.sh"
 
 run_cmd() { # run_cmd TOOL: the measured command line
   case $1 in
-    berth) echo "$BERTH --root $TMP/berth/root --runroot $TMP/berth/run run --rm $IMAGE true" ;;
+    berth) echo "$BERTH --root $TMP/berth/root --runroot $RUNSTATE/berth run --rm $IMAGE true" ;;
     podman) echo "podman_ run --rm --network none $IMAGE true" ;;
     docker) echo "docker_ run --rm --network none $IMAGE true" ;;
   esac
@@ -70,10 +70,10 @@ run_cmd() { # run_cmd TOOL: the measured command line
 run_one() {
   local tool=$1 status=0
   case $tool in
-    berth) "$TIMER" "$TMP/t.out" "$BERTH" --root "$TMP/berth/root" --runroot "$TMP/berth/run" \
+    berth) "$TIMER" "$TMP/t.out" "$BERTH" --root "$TMP/berth/root" --runroot "$RUNSTATE/berth" \
       run --rm "$IMAGE" true ;;
     podman) CONTAINERS_STORAGE_CONF="$TMP/podman/storage.conf" CONTAINERS_CONF="$TMP/podman/containers.conf" \
-      "$TIMER" "$TMP/t.out" "$PODMAN" --root "$TMP/podman/root" --runroot "$TMP/podman/run" \
+      "$TIMER" "$TMP/t.out" "$PODMAN" --root "$TMP/podman/root" --runroot "$RUNSTATE/podman" \
       run --rm --network none "$IMAGE" true ;;
     docker) "$TIMER" "$TMP/t.out" "$DOCKER" -H "unix://$DOCKER_SOCK" run --rm --network none "$IMAGE" true ;;
   esac </dev/null >"$TMP/run.out" 2>"$TMP/run.err" || status=$?

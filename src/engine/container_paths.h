@@ -17,10 +17,13 @@ struct ContainerPaths {
   std::filesystem::path rootfs() const { return dir / "rootfs"; }  // the overlay's mount point (in the container)
   std::filesystem::path upper() const { return dir / "upper"; }
   std::filesystem::path work() const { return dir / "work"; }
-  std::filesystem::path config_json() const { return dir / "config.json"; }  // the OCI spec of the last start
-  std::filesystem::path hostname() const { return dir / "hostname"; }
-  std::filesystem::path hosts() const { return dir / "hosts"; }
-  std::filesystem::path resolv_conf() const { return dir / "resolv.conf"; }
+  // Made anew at every start, so kept with the run (a tmpfs on most hosts:
+  // no disk inodes made and freed per run): the OCI spec (the run dir is the
+  // runtime's bundle) and the files bind-mounted on the container's /etc.
+  std::filesystem::path config_json() const { return run_dir / "config.json"; }
+  std::filesystem::path hostname() const { return run_dir / "hostname"; }
+  std::filesystem::path hosts() const { return run_dir / "hosts"; }
+  std::filesystem::path resolv_conf() const { return run_dir / "resolv.conf"; }
   std::filesystem::path log() const { return dir / (id_ + "-json.log"); }  // Docker's name
   std::filesystem::path shim_conf() const { return run_dir / "shim.conf"; }
   std::filesystem::path attach_socket() const { return run_dir / "attach.sock"; }

@@ -172,6 +172,11 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   ContainerPaths paths = paths_of(record.id);
   BERTH_ASSIGN(std::vector<std::filesystem::path> layers, image_layers(record));
 
+  // A fresh run dir: nothing of the previous run may be taken for this one's.
+  BERTH_TRY(remove_path(paths.run_dir));
+  BERTH_TRY(make_directories(paths.run_dir.parent_path().string(), 0711));
+  if (::mkdir(paths.run_dir.c_str(), 0700) != 0) return fail_errno(errno, "create {}", paths.run_dir.string());
+
   std::string hostname = record.config.hostname.empty() ? record.id.substr(0, 12) : record.config.hostname;
   bool host_network = record.host.network_mode == "host";
   BERTH_TRY(write_container_files(paths, hostname, host_network));
@@ -208,11 +213,6 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
       fmt::format("lowerdir={},upperdir={},workdir={},index=off,redirect_dir=off,metacopy=off", lower,
                   paths.upper().string(), paths.work().string());
   BERTH_TRY(write_file_atomic(paths.config_json().string(), oci::write_spec(spec), 0600, Durability::until_reboot));
-
-  // A fresh run dir: nothing of the previous run may be taken for this one's.
-  BERTH_TRY(remove_path(paths.run_dir));
-  BERTH_TRY(make_directories(paths.run_dir.parent_path().string(), 0711));
-  if (::mkdir(paths.run_dir.c_str(), 0700) != 0) return fail_errno(errno, "create {}", paths.run_dir.string());
   BERTH_TRY(release_runtime(record));  // the runtime state of an earlier run
 
   // The shim decides the next restart from this count: it includes this start.
@@ -220,7 +220,7 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   BERTH_ASSIGN(std::string self, berth_binary());
   LaunchRequest request;
   request.id = record.id;
-  request.bundle = paths.dir.string();
+  request.bundle = paths.run_dir.string();
   request.runtime_root = paths.runtime_root.string();
   request.run_dir = paths.run_dir.string();
   BERTH_ASSIGN(request.shim_path, find_shim_binary());
