@@ -9,6 +9,13 @@
 # crun 1.8 and podman refuse the hybrid cgroup layout unless the leftover v1
 # controllers are mounted too (idempotent).
 if [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; then
+  # hugetlb cannot move to a v1 hierarchy while a cgroup2 subtree_control
+  # enables it (something on the host may have): release it, deepest first.
+  if [ -f /sys/fs/cgroup/unified/cgroup.subtree_control ]; then
+    find /sys/fs/cgroup/unified -depth -name cgroup.subtree_control 2>/dev/null | while read -r control; do
+      ! grep -qw hugetlb "$control" || echo -hugetlb >"$control" 2>/dev/null || true
+    done
+  fi
   for c in hugetlb net_cls,net_prio perf_event; do
     mkdir -p "/sys/fs/cgroup/$c"
     mountpoint -q "/sys/fs/cgroup/$c" || mount -t cgroup -o "$c" cgroup "/sys/fs/cgroup/$c" || true
