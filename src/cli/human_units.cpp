@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "base/go_duration.h"
+
 namespace berth::cli {
 
 namespace {
@@ -65,15 +67,7 @@ std::string created_since(int64_t created_unix, int64_t now_unix) {
   return human_duration(std::chrono::seconds(now_unix - created_unix)) + " ago";
 }
 
-std::string go_duration_string(int64_t seconds) {
-  if (seconds == 0) return "0s";
-  std::string sign = seconds < 0 ? "-" : "";
-  uint64_t value = seconds < 0 ? uint64_t(-(seconds + 1)) + 1 : uint64_t(seconds);
-  uint64_t hours = value / 3600, minutes = value % 3600 / 60, secs = value % 60;
-  if (hours > 0) return fmt::format("{}{}h{}m{}s", sign, hours, minutes, secs);
-  if (minutes > 0) return fmt::format("{}{}m{}s", sign, minutes, secs);
-  return fmt::format("{}{}s", sign, secs);
-}
+std::string go_duration_string(int64_t seconds) { return go_duration_text(seconds * 1'000'000'000); }
 
 std::string go_time_string(int64_t unix_seconds) {
   std::time_t time = unix_seconds;

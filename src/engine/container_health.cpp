@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "base/file_io.h"
+#include "base/go_duration.h"
 #include "engine/container_service.h"
 
 namespace berth {
@@ -79,8 +80,7 @@ Result<ProbeResult> run_probe(ContainerService& service, const std::string& id, 
       ::kill(child, SIGKILL);
       while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
       }
-      result.output = fmt::format("Health check exceeded timeout ({}s)",
-                                  std::chrono::duration<double>(std::chrono::nanoseconds(timeout_ns)).count());
+      result.output = fmt::format("Health check exceeded timeout ({})", go_duration_text(timeout_ns));
       return result;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

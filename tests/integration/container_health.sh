@@ -34,10 +34,10 @@ expect_eq "$(b inspect -f '{{.State.Health.FailingStreak}}' bad)" "2" "after two
 expect_contains "$(b ps --format '{{.Status}}' --filter name=bad)" "(unhealthy)" "ps shows (unhealthy)"
 
 expect_status 0 "a healthcheck that hangs" -- \
-  b run -d --name slow --health-cmd 'sleep 10' --health-interval 1s --health-timeout 1s --health-retries 1 \
+  b run -d --name slow --health-cmd 'sleep 10' --health-interval 1s --health-timeout 500ms --health-retries 1 \
   busybox sleep 1000
 expect_status 0 "is unhealthy after its timeout" -- wait_health slow unhealthy
-expect_contains "$(b inspect -f '{{(index .State.Health.Log 0).Output}}' slow)" "Health check exceeded timeout (1s)" \
+expect_contains "$(b inspect -f '{{(index .State.Health.Log 0).Output}}' slow)" "Health check exceeded timeout (500ms)" \
   "in docker's words"
 
 expect_status 0 "failures within the start period" -- \
