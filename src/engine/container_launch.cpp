@@ -86,6 +86,9 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   auto created = runtime::create_container(store, options);
   if (!created) die(created.error().message);
   pid_t pid = created->state.pid;
+  // Into the run dir before shim.conf exists, as the shim would: a later
+  // berth that finds this launch abandoned knows its shim by that cwd.
+  if (::chdir(request.run_dir.c_str()) != 0) die(fmt::format("chdir {}: {}", request.run_dir, std::strerror(errno)));
   write_text(ready, fmt::format("pid {}\n", pid));
   auto written = write_file_atomic(request.run_dir + "/shim.conf", fmt::format("{}pid={}\n", request.shim_config, pid),
                                    0600, Durability::until_reboot);

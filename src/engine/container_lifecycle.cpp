@@ -87,8 +87,20 @@ Status ContainerService::settle_abandoned_launch(ContainerRecord& record) {
     BERTH_TRY(release_runtime(record));
     return remove_path(paths.run_dir);
   }
-  // Started (it may have ended since): the container is this record's now.
   ContainerState& state = record.state;
+  if (container->status == runtime::ContainerStatus::stopped) {
+    // Ended already. Its shim reports the exit (exit.json) once the output
+    // is drained; until then the record waits. With the report there, the
+    // fold below reads it as any run's end.
+    if (!path_exists(paths.exit_json())) return {};
+    state.status = ContainerStatus::running;
+    state.pid = container->state.pid;
+    state.has_been_started = true;
+    state.shim_pid = 0;
+    state.shim_start_time = 0;
+    return {};
+  }
+  // Started and running: the container is this record's now.
   state.status = container->status == runtime::ContainerStatus::paused ? ContainerStatus::paused
                                                                         : ContainerStatus::running;
   state.pid = container->state.pid;
@@ -109,7 +121,10 @@ Status ContainerService::settle_abandoned_launch(ContainerRecord& record) {
 bool ContainerService::abandoned_launch_possible(const ContainerRecord& record) const {
   if (record.state.running() || record.state.status == ContainerStatus::restarting) return false;
   ContainerPaths paths = paths_of(record.id);
-  return path_exists(paths.shim_conf()) && !path_exists(paths.exit_json());
+  if (!path_exists(paths.shim_conf())) return false;
+  // A run that ended is folded (and its runtime state released) by refresh;
+  // an exit report beside runtime state is one that no fold has seen.
+  return !path_exists(paths.exit_json()) || path_exists(paths.runtime_root / record.id);
 }
 
 // State.Health from the probes' file; "starting" until the first probe ends.

@@ -176,12 +176,17 @@ BERTH_ARCHIVE_FUNCTIONS(BERTH_FORWARDER)
 
 // Variadic as printf: formatted here, passed on as "%s".
 extern "C" void archive_set_error(struct archive* a, int error, const char* format, ...) {
+  using Function = void (*)(struct archive*, int, const char*, ...);
+  auto target = reinterpret_cast<Function>(berth::library().addresses[static_cast<size_t>(berth::Slot::archive_set_error)]);
+  if (!target) return;
+  if (format == nullptr) {  // libarchive's "clear the error"
+    target(a, error, nullptr);
+    return;
+  }
   char message[1024];
   va_list list;
   va_start(list, format);
   std::vsnprintf(message, sizeof message, format, list);
   va_end(list);
-  using Function = void (*)(struct archive*, int, const char*, ...);
-  auto target = reinterpret_cast<Function>(berth::library().addresses[static_cast<size_t>(berth::Slot::archive_set_error)]);
-  if (target) target(a, error, "%s", message);
+  target(a, error, "%s", message);
 }
