@@ -11,6 +11,7 @@
 #include "cli/flag_values.h"
 #include "cli/go_template.h"
 #include "cli/volume_flags.h"
+#include "engine/container_record_json.h"
 
 namespace berth::cli {
 
@@ -66,22 +67,8 @@ Result<EventFilters> parse_event_filters(const std::vector<std::string>& filters
   return parsed;
 }
 
-// Go's RFC3339Nano with fixed nine digits, in the local zone, as docker prints event times.
-std::string event_time(int64_t time_nano) {
-  time_t seconds = static_cast<time_t>(time_nano / 1'000'000'000);
-  tm local{};
-  ::localtime_r(&seconds, &local);
-  char date[32];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &local);
-  long offset = local.tm_gmtoff;
-  std::string zone = offset == 0 ? "Z"
-                                 : fmt::format("{}{:02d}:{:02d}", offset < 0 ? '-' : '+', std::abs(offset) / 3600,
-                                               std::abs(offset) % 3600 / 60);
-  return fmt::format("{}.{:09d}{}", date, time_nano % 1'000'000'000, zone);
-}
-
 std::string event_line(const Event& event) {
-  std::string line = fmt::format("{} {} {} {}", event_time(event.time_nano), event.type, event.action, event.actor_id);
+  std::string line = fmt::format("{} {} {} {}", rfc3339_nano(event.time_nano, /*local_zone=*/true), event.type, event.action, event.actor_id);
   if (!event.attributes.empty()) {
     std::string joined;
     for (const auto& [key, value] : event.attributes) joined += (joined.empty() ? "" : ", ") + key + "=" + value;

@@ -121,10 +121,9 @@ Status ContainerService::settle_abandoned_launch(ContainerRecord& record) {
 bool ContainerService::abandoned_launch_possible(const ContainerRecord& record) const {
   if (record.state.running() || record.state.status == ContainerStatus::restarting) return false;
   ContainerPaths paths = paths_of(record.id);
-  if (!path_exists(paths.shim_conf())) return false;
-  // A run that ended is folded (and its runtime state released) by refresh;
-  // an exit report beside runtime state is one that no fold has seen.
-  return !path_exists(paths.exit_json()) || path_exists(paths.runtime_root / record.id);
+  // Runtime state is released whenever a run's end is folded (or a start
+  // fails): beside a shim's config, it is a launch no record has taken in.
+  return path_exists(paths.runtime_root / record.id) && path_exists(paths.shim_conf());
 }
 
 // State.Health from the probes' file; "starting" until the first probe ends.

@@ -2,17 +2,27 @@
 
 #include <time.h>
 
+#include <cstdlib>
+
 #include "engine/spec_mounts.h"
 
 namespace berth {
 
-std::string rfc3339_nano(int64_t unix_nano) {
+std::string rfc3339_nano(int64_t unix_nano, bool local_zone) {
   time_t seconds = static_cast<time_t>(unix_nano / 1'000'000'000);
-  tm utc{};
-  ::gmtime_r(&seconds, &utc);
+  tm broken{};
+  if (local_zone) {
+    ::localtime_r(&seconds, &broken);
+  } else {
+    ::gmtime_r(&seconds, &broken);
+  }
   char date[32];
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
-  return fmt::format("{}.{:09d}Z", date, unix_nano % 1'000'000'000);
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &broken);
+  long offset = local_zone ? broken.tm_gmtoff : 0;
+  std::string zone = offset == 0 ? "Z"
+                                 : fmt::format("{}{:02d}:{:02d}", offset < 0 ? '-' : '+', std::abs(offset) / 3600,
+                                               std::abs(offset) % 3600 / 60);
+  return fmt::format("{}.{:09d}{}", date, unix_nano % 1'000'000'000, zone);
 }
 
 Result<ContainerRecord> record_from_row(const store::ContainerRow& row) {

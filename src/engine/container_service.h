@@ -224,8 +224,8 @@ class ContainerService {
   // is under way, so such a launch is abandoned: a started container is
   // adopted into the record, a waiting one is retired (caller holds the lock).
   Status settle_abandoned_launch(ContainerRecord& record);
-  // A run dir with a shim's config and no exit report while the record says
-  // the container is not running (cheap: two stats, no lock).
+  // Runtime state and a shim's config while the record says the container
+  // is not running (cheap: one or two stats, no lock).
   bool abandoned_launch_possible(const ContainerRecord& record) const;
   Status launch(ContainerRecord& record, const StartOptions& options, StartResult& result);
   Status send_signal(ContainerRecord& record, int signal);

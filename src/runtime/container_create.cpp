@@ -194,13 +194,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     // Not the dead ones: a killed container's init can stay listed as a
     // zombie until whoever inherited it reaps it.
     BERTH_ASSIGN(auto occupants, cgroup->processes());
-    std::erase_if(occupants, [](pid_t pid) {
-      auto stat = read_file(fmt::format("/proc/{}/stat", pid));
-      if (!stat) return true;  // gone meanwhile
-      auto end = stat->rfind(')');
-      return end == std::string::npos || end + 2 >= stat->size() || (*stat)[end + 2] == 'Z' ||
-             (*stat)[end + 2] == 'X';
-    });
+    std::erase_if(occupants, [](pid_t pid) { return process_start_time(pid) == 0; });  // 0: gone or a zombie
     if (!occupants.empty()) {
       rollback.set_cgroup(nullptr);
       return fail("container's cgroup is not empty: {} process(es) found", occupants.size());
