@@ -2,13 +2,17 @@
 
 #include <fcntl.h>
 #include <linux/keyctl.h>
+#include <poll.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/path_in_root.h"
+#include "base/sigpipe_guard.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"
 #include "runtime/process_launch.h"
@@ -31,17 +35,50 @@ Status set_host_and_domain_name(const oci::Spec& spec) {
   return {};
 }
 
-// Blocks until `start` opens the fifo for reading, then tells it we go. The
-// returned writer is close-on-exec and must stay open until execve: `start`
-// reads until end of file, so it returns only once the process runs.
+// After the byte: whether the `start` that opened the fifo committed (it
+// unlinks the fifo, then reads the byte) or went away before (berth killed
+// mid-run: the reader is gone, the fifo still there). Checked with a short,
+// growing sleep: nothing wakes a writer when its byte is read.
+bool start_committed(int writer, int fifo_fd) {
+  auto committed = [&] {
+    struct stat info {};
+    int unread = 0;
+    return (::fstat(fifo_fd, &info) == 0 && info.st_nlink == 0) ||
+           (::ioctl(writer, FIONREAD, &unread) == 0 && unread == 0);
+  };
+  for (long wait_ns = 20'000;; wait_ns = std::min(wait_ns * 2, 10'000'000L)) {
+    if (committed()) return true;
+    pollfd reader_gone{writer, 0, 0};  // POLLERR comes unasked once no reader is left
+    timespec wait{0, wait_ns};
+    if (::ppoll(&reader_gone, 1, &wait, nullptr) > 0 && (reader_gone.revents & POLLERR)) return committed();
+  }
+}
+
+// Blocks until a `start` opens the fifo for reading and commits, then tells
+// it we go. The returned writer is close-on-exec and must stay open until
+// execve: `start` reads until end of file, so it returns only once the
+// process runs. A `start` that went away before committing is no start: we
+// wait for the next one, and the container stays created.
 Result<UniqueFd> wait_for_start(int fd_dir, int fifo_fd) {
-  // Reopened through the host procfs opened before pivot_root: the
-  // container's own /proc (or a file the image put there) is not trusted.
-  UniqueFd writer(::openat(fd_dir, std::to_string(fifo_fd).c_str(), O_WRONLY | O_CLOEXEC));
-  if (!writer) return fail_errno(errno, "open exec fifo");
-  char zero = '0';
-  if (::write(writer.get(), &zero, 1) != 1) return fail_errno(errno, "write exec fifo");
-  return writer;
+  for (;;) {
+    // Reopened through the host procfs opened before pivot_root: the
+    // container's own /proc (or a file the image put there) is not trusted.
+    UniqueFd writer(::openat(fd_dir, std::to_string(fifo_fd).c_str(), O_WRONLY | O_CLOEXEC));
+    if (!writer) {
+      if (errno == EINTR) continue;
+      return fail_errno(errno, "open exec fifo");
+    }
+    char zero = '0';
+    SigpipeGuard sigpipe_guard;  // the reader may be gone already
+    ssize_t wrote = ::write(writer.get(), &zero, 1);
+    if (wrote < 0 && errno == EPIPE) {
+      sigpipe_guard.saw_epipe();
+      continue;
+    }
+    if (wrote < 0 && errno == EINTR) continue;
+    if (wrote != 1) return fail_errno(errno, "write exec fifo");
+    if (start_committed(writer.get(), fifo_fd)) return writer;
+  }
 }
 
 Status initialize(InitContext& context, PreparedProcess& prepared) {

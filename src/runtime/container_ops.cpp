@@ -124,9 +124,12 @@ Status start_container(const StateStore& store, const std::string& id) {
     if (ready > 0 && (wait.revents & POLLHUP)) return fail("cannot start an already running container");
     if (!init_alive(container.state)) return fail("cannot start a container that has stopped");
   }
+  // The unlink is the start's point of no return: the init goes once the
+  // fifo is gone (or its byte read). A start killed before it leaves the
+  // init waiting for the next start, and the container still created.
+  if (::unlink(fifo.c_str()) != 0 && errno == ENOENT) return fail("cannot start an already running container");
   char byte;
   if (::read(reader.get(), &byte, 1) != 1) return fail("container init did not confirm the start");
-  ::unlink(fifo.c_str());
   // The init holds its end open (close-on-exec) through the startContainer
   // hooks: end of file means the container process is running; anything
   // written first is the init's report of why it could not get there.

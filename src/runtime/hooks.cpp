@@ -14,6 +14,7 @@
 #include <chrono>
 #include <optional>
 
+#include "base/sigpipe_guard.h"
 #include "base/unique_fd.h"
 
 namespace berth::runtime {
@@ -43,40 +44,6 @@ class HookChild {
 
  private:
   pid_t pid_;
-};
-
-// Blocks SIGPIPE while we write to a hook that may not read its stdin, and
-// swallows the SIGPIPE that an EPIPE write leaves pending.
-class SigpipeGuard {
- public:
-  SigpipeGuard() {
-    sigset_t pipe_set;
-    sigemptyset(&pipe_set);
-    sigaddset(&pipe_set, SIGPIPE);
-    sigset_t pending;
-    sigpending(&pending);
-    already_pending_ = sigismember(&pending, SIGPIPE) == 1;
-    pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask_);
-  }
-  SigpipeGuard(const SigpipeGuard&) = delete;
-  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
-  ~SigpipeGuard() {
-    if (got_epipe_ && !already_pending_) {
-      sigset_t pipe_set;
-      sigemptyset(&pipe_set);
-      sigaddset(&pipe_set, SIGPIPE);
-      timespec zero{};
-      while (sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
-      }
-    }
-    pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
-  }
-  void saw_epipe() { got_epipe_ = true; }
-
- private:
-  sigset_t old_mask_{};
-  bool already_pending_ = false;
-  bool got_epipe_ = false;
 };
 
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {

@@ -61,6 +61,17 @@ expect_status 0 "create c3" -- rt create --bundle "$bundle" c3
 expect_status 0 "kill a created container" -- rt kill c3 SIGKILL
 expect_status 0 "delete the killed container" -- rt delete c3
 
+# A `start` that opens the exec fifo and dies before reading it (berth
+# killed mid-run) starts nothing: the init waits for the next start.
+expect_status 0 "create c8" -- rt create --bundle "$bundle" c8
+sleep 0.2  # the init is blocked opening its end of the fifo
+python3 -c 'import os, sys; os.close(os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK))' "$STATE_ROOT/c8/exec.fifo"
+sleep 0.2
+expect_eq "$(rt state c8 | jq -r .status)" created "a start that vanished leaves the container created"
+expect_status 0 "and the next start starts it" -- rt start c8
+expect_eq "$(rt state c8 | jq -r .status)" running "it runs"
+expect_status 0 "delete --force c8" -- rt delete --force c8
+
 # run: exit code of the container process, --detach, and the default signal.
 make_bundle "$TEST_DIR/exit" sh -c 'exit 42'
 expect_status 42 "run returns the container's exit code" -- rt run --bundle "$TEST_DIR/exit" c4
