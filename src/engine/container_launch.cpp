@@ -114,14 +114,14 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
 
 }  // namespace
 
-Result<std::string> find_shim_binary() {
-  if (const char* path = std::getenv("BERTH_SHIM"); path && *path) return std::string(path);
+Result<std::string> find_helper_binary(std::string_view name, const char* override_variable) {
+  if (const char* path = std::getenv(override_variable); path && *path) return std::string(path);
   std::error_code error;
   auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) return fail("find berth-shim: read /proc/self/exe: {}", error.message());
-  auto shim = self.parent_path() / "berth-shim";
-  if (::access(shim.c_str(), X_OK) != 0) return fail_errno(errno, "find berth-shim: {}", shim.string());
-  return shim.string();
+  if (error) return fail("find {}: read /proc/self/exe: {}", name, error.message());
+  auto helper = self.parent_path() / name;
+  if (::access(helper.c_str(), X_OK) != 0) return fail_errno(errno, "find {}: {}", name, helper.string());
+  return helper.string();
 }
 
 Result<LaunchedContainer> launch_container(const LaunchRequest& request) {

@@ -40,8 +40,8 @@ struct LaunchedContainer {
 // the shim's error); the container exists, created but not started.
 Result<LaunchedContainer> launch_container(const LaunchRequest& request);
 
-// The berth-shim beside the running berth binary (as installed or built),
-// or $BERTH_SHIM when set.
-Result<std::string> find_shim_binary();
+// A helper binary (berth-shim, berth-init) beside the running berth binary
+// (as installed or built), or the path in `override_variable` when set.
+Result<std::string> find_helper_binary(std::string_view name, const char* override_variable);
 
 }  // namespace berth

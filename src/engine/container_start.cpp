@@ -196,6 +196,9 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   inputs.read_rootfs_file = [&](std::string_view path) { return read_file_from_layers(layers, path); };
   BERTH_ASSIGN(PreparedVolumes volumes, prepare_volumes(record, layers));
   inputs.volume_paths = volumes.paths;
+  if (record.host.init.value_or(false)) {
+    BERTH_ASSIGN(inputs.init_binary, find_helper_binary("berth-init", "BERTH_INIT"));
+  }
   BERTH_ASSIGN(ContainerSpec built, make_runtime_spec(inputs));
   for (oci::Mount& mount : built.spec.mounts) {
     if (!volumes.read_only.contains(mount.destination)) continue;
@@ -223,7 +226,7 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   request.bundle = paths.run_dir.string();
   request.runtime_root = paths.runtime_root.string();
   request.run_dir = paths.run_dir.string();
-  BERTH_ASSIGN(request.shim_path, find_shim_binary());
+  BERTH_ASSIGN(request.shim_path, find_helper_binary("berth-shim", "BERTH_SHIM"));
   request.shim_config = shim_config_text(record, paths, options_, self, options);
   request.terminal = record.config.tty;
   request.open_stdin = record.config.open_stdin;
