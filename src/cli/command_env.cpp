@@ -19,7 +19,8 @@ Result<ImageService*> CommandEnv::images() {
 
 Result<volume::VolumeService*> CommandEnv::volumes() {
   if (!volumes_) {
-    BERTH_ASSIGN(volumes_, volume::VolumeService::open(store::StorePaths{options_.root, options_.runroot}));
+    BERTH_ASSIGN(volumes_, volume::VolumeService::open(store::StorePaths{options_.root, options_.runroot},
+                                                       EventLog(options_.runroot / "events.log").volume_sink()));
   }
   return volumes_.get();
 }

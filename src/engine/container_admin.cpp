@@ -178,6 +178,7 @@ Result<ContainerPruneReport> ContainerService::prune(const std::function<bool(co
     report.removed.push_back(record.id);
     report.reclaimed_bytes += size;
   }
+  events_.emit(Event{.type = "container", .action = "prune", .attributes = {{"reclaimed", std::to_string(report.reclaimed_bytes)}}});
   return report;
 }
 

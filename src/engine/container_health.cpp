@@ -147,7 +147,11 @@ Status ContainerService::health_probe(std::string_view name) {
   if (::fstat(run_dir.get(), &held) != 0 || ::stat(paths.run_dir.c_str(), &current) != 0 ||
       held.st_ino != current.st_ino || held.st_nlink == 0)
     return {};
-  return write_file_atomic(paths.health_json().string(), state.dump(), 0600, Durability::until_reboot);
+  std::string before = record.state.health.is_object() ? record.state.health.value("Status", "starting") : "starting";
+  std::string after = state.value("Status", "starting");
+  BERTH_TRY(write_file_atomic(paths.health_json().string(), state.dump(), 0600, Durability::until_reboot));
+  if (after != before) emit(record, "health_status: " + after);  // as dockerd: on each change
+  return {};
 }
 
 }  // namespace berth

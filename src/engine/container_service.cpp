@@ -12,8 +12,7 @@ void ContainerService::emit(const ContainerRecord& record, std::string action, s
   for (const auto& [key, value] : record.config.labels) event.attributes.emplace(key, value);
   event.attributes["image"] = record.image_name.empty() ? record.image_id.str() : record.image_name;
   event.attributes["name"] = record.name;
-  if (auto appended = events_.append(std::move(event)); !appended)
-    std::fprintf(stderr, "WARNING: %s\n", appended.error().message.c_str());
+  events_.emit(std::move(event));
 }
 
 Result<std::vector<std::filesystem::path>> ContainerService::image_layers(const ContainerRecord& record) {

@@ -81,6 +81,16 @@ std::string shim_config_text(const ContainerRecord& record, const ContainerPaths
   line("events_log", (options.runroot / "events.log").string());
   line("event_name", record.name);
   line("event_image", record.image_name.empty() ? record.image_id.str() : record.image_name);
+  if (!record.config.labels.empty()) {
+    // The die event's label attributes, as JSON members: escaped, so one line.
+    auto encode = [](const std::string& text) {
+      return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    std::string members;
+    for (const auto& [key, value] : record.config.labels)
+      members += (members.empty() ? "" : ",") + encode(key) + ":" + encode(value);
+    line("event_labels", members);
+  }
   const auto& health = record.config.healthcheck;
   if (has_healthcheck(record.config)) {
     int64_t interval_ns = health->interval > 0 ? health->interval : 30'000'000'000;

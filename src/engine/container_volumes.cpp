@@ -9,7 +9,8 @@ namespace berth {
 
 Result<volume::VolumeService*> ContainerService::volumes() {
   if (!volumes_) {
-    BERTH_ASSIGN(volumes_, volume::VolumeService::open(store::StorePaths{options_.root, options_.runroot}));
+    BERTH_ASSIGN(volumes_,
+                 volume::VolumeService::open(store::StorePaths{options_.root, options_.runroot}, events_.volume_sink()));
   }
   return volumes_.get();
 }

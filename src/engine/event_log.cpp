@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "base/unique_fd.h"
@@ -86,7 +87,8 @@ Result<Event> Event::from_json(std::string_view line) {
 
 Status EventLog::append(Event event) const {
   if (event.time_nano == 0) event.time_nano = unix_nano_now();
-  std::string line = event.docker_json().dump() + "\n";
+  // Replacing bad UTF-8 (a label can hold any bytes) rather than throwing.
+  std::string line = event.docker_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::error_code error;
   std::filesystem::create_directories(file_.parent_path(), error);
   UniqueFd fd(::open(file_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
@@ -105,6 +107,18 @@ Status EventLog::append(Event event) const {
     ::rename(file_.c_str(), previous.c_str());
   }
   return {};
+}
+
+void EventLog::emit(Event event) const {
+  if (auto appended = append(std::move(event)); !appended)
+    std::fprintf(stderr, "WARNING: %s\n", appended.error().message.c_str());
+}
+
+std::function<void(std::string, std::string, std::map<std::string, std::string>)> EventLog::volume_sink() const {
+  return [log = *this](std::string action, std::string name, std::map<std::string, std::string> attributes) {
+    log.emit(Event{.type = "volume", .action = std::move(action), .actor_id = std::move(name),
+                   .attributes = std::move(attributes)});
+  };
 }
 
 Status EventLog::read(int64_t since_nano, std::optional<int64_t> until_nano, bool follow,

@@ -37,6 +37,12 @@ class EventLog {
   // Appends one line (time_nano 0: now). A single write with O_APPEND, so
   // lines from concurrent writers never interleave.
   Status append(Event event) const;
+  // append, for acts whose events are a by-product: a failure to log is a
+  // warning on stderr, never the act's failure.
+  void emit(Event event) const;
+  // What the volume service (which knows nothing of this log) is given to
+  // report its acts: each call becomes a "volume" event.
+  std::function<void(std::string, std::string, std::map<std::string, std::string>)> volume_sink() const;
 
   // Calls `each` for every event with since <= time (<= until), oldest first;
   // with `follow`, waits for new ones until `until` passes (or forever), or

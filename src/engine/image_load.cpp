@@ -244,6 +244,7 @@ Result<LoadReport> LocalImageService::load(int input_fd) {
   LoadReport report;
   for (auto& candidate : candidates) {
     BERTH_ASSIGN(Digest id, load_candidate(*this, candidate));
+    emit("load", id.str(), {{"name", id.str()}});  // docker names the image by its id here
     if (candidate.tags.empty()) {
       report.loaded.push_back(id.str());
       report.lines.push_back(fmt::format("Loaded image ID: {}", id));

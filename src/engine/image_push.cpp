@@ -85,6 +85,7 @@ Result<PushResult> LocalImageService::push(std::string_view text, const PushOpti
   auto put = registry.put_manifest(ref, wire);
   if (!put) return fail_push(std::move(put.error()));
   BERTH_TRY(metadata_.add_repo_digest(fmt::format("{}@{}", ref.name(), *record.manifest_digest), record.id));
+  emit("push", ref.familiar(), {{"name", ref.familiar()}});
   return PushResult{.reference = ref.str(), .manifest_digest = *record.manifest_digest, .manifest_size = manifest_bytes->size()};
 }
 

@@ -57,6 +57,7 @@ Result<RemoveReport> LocalImageService::remove(std::string_view name, bool force
 Result<RemoveReport> LocalImageService::prune(bool all) {
   BERTH_ASSIGN(RemoveReport report, prune_images(all));
   emit_removal(report);
+  emit("prune", "", {{"reclaimed", std::to_string(report.reclaimed_bytes)}});
   return report;
 }
 

@@ -208,7 +208,9 @@ Status LocalImageService::save(const std::vector<std::string>& names, SaveFormat
     BERTH_TRY(write_docker_archive(content_, tar, images));
   else
     BERTH_TRY(write_oci_archive(content_, tar, images));
-  return tar.finish();
+  BERTH_TRY(tar.finish());
+  for (const SavedImage& image : images) emit("save", image.record.id.str(), {{"name", image.record.id.str()}});
+  return {};
 }
 
 }  // namespace berth

@@ -114,9 +114,8 @@ Status LocalImageService::tag(std::string_view source, std::string_view target) 
 }
 
 void LocalImageService::emit(std::string action, std::string id, std::map<std::string, std::string> attributes) const {
-  Event event{.type = "image", .action = std::move(action), .actor_id = std::move(id), .attributes = std::move(attributes)};
-  if (auto appended = events_.append(std::move(event)); !appended)
-    std::fprintf(stderr, "WARNING: %s\n", appended.error().message.c_str());
+  events_.emit(
+      Event{.type = "image", .action = std::move(action), .actor_id = std::move(id), .attributes = std::move(attributes)});
 }
 
 }  // namespace berth

@@ -10,7 +10,7 @@
 namespace berth::shim {
 
 std::string format_die_event(std::string_view id, std::string_view name, std::string_view image,
-                             const ExitRecord& record) {
+                             std::string_view labels_json, const ExitRecord& record) {
   long long nanos = static_cast<long long>(record.exited_at.tv_sec) * 1'000'000'000LL + record.exited_at.tv_nsec;
   std::string line = "{\"status\":\"die\",\"id\":";
   append_go_json_string(line, id);
@@ -18,7 +18,10 @@ std::string format_die_event(std::string_view id, std::string_view name, std::st
   append_go_json_string(line, image);
   line += ",\"Type\":\"container\",\"Action\":\"die\",\"Actor\":{\"ID\":";
   append_go_json_string(line, id);
-  line += ",\"Attributes\":{\"exitCode\":\"" + std::to_string(record.exit_code) + "\",\"image\":";
+  line += ",\"Attributes\":{";
+  // Labels first: docker's own keys below win over a label of the same name.
+  if (!labels_json.empty()) line.append(labels_json).append(",");
+  line += "\"exitCode\":\"" + std::to_string(record.exit_code) + "\",\"image\":";
   append_go_json_string(line, image);
   line += ",\"name\":";
   append_go_json_string(line, name);

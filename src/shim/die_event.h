@@ -12,8 +12,10 @@
 
 namespace berth::shim {
 
+// `labels_json`: JSON object members ("k":"v",…) spliced into the attributes
+// as they are; the engine encoded them.
 std::string format_die_event(std::string_view id, std::string_view name, std::string_view image,
-                             const ExitRecord& record);
+                             std::string_view labels_json, const ExitRecord& record);
 
 // One write with O_APPEND: lines of concurrent writers never interleave.
 Status append_event_line(const std::string& path, std::string_view line);

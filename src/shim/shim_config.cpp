@@ -97,6 +97,8 @@ Status apply(ShimConfig& config, std::string_view key, std::string_view value, b
     config.event_name = value;
   } else if (key == "event_image") {
     config.event_image = value;
+  } else if (key == "event_labels") {
+    config.event_labels = value;
   }
   return {};
 }

@@ -43,6 +43,7 @@ struct ShimConfig {
   std::string oom_events;  // optional cgroup file telling OOM kills
   // The engine's event log, and the container's name and image for its "die" event.
   std::string events_log, event_name, event_image;
+  std::string event_labels;  // the container's labels as JSON members ("k":"v",…), berth-encoded
 };
 
 Result<ShimConfig> parse_shim_config(std::string_view text);

@@ -345,7 +345,7 @@ void ShimLoop::finish_draining(uint64_t now) {
   // "die" before exit.json: stop and rm wait for exit.json, and their own
   // events must come after this one.
   if (!config_.events_log.empty()) {
-    auto line = format_die_event(config_.id, config_.event_name, config_.event_image, record);
+    auto line = format_die_event(config_.id, config_.event_name, config_.event_image, config_.event_labels, record);
     if (auto appended = append_event_line(config_.events_log, line); !appended) report(appended.error().message);
   }
   write_record();

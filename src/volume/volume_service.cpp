@@ -50,12 +50,12 @@ bool is_no_such_volume(const Error& error) {
   return error.errno_value == ENOENT && std::string_view(error.message).ends_with("no such volume");
 }
 
-Result<std::unique_ptr<VolumeService>> VolumeService::open(const store::StorePaths& paths) {
+Result<std::unique_ptr<VolumeService>> VolumeService::open(const store::StorePaths& paths, VolumeEventSink events) {
   BERTH_TRY(store::prepare_store_dirs(paths));
   // As Docker: others may traverse to a volume's _data (0701) but not list them.
   BERTH_TRY(make_private_dir(paths.root / "volumes", 0701));
   BERTH_ASSIGN(auto metadata, store::MetadataStore::open(paths));
-  return std::unique_ptr<VolumeService>(new VolumeService(paths, std::move(metadata)));
+  return std::unique_ptr<VolumeService>(new VolumeService(paths, std::move(metadata), std::move(events)));
 }
 
 Result<store::FileLock> VolumeService::lock() { return store::FileLock::acquire(paths_.locks() / "volumes.lock"); }
@@ -197,6 +197,7 @@ Result<CreateResult> VolumeService::create(const CreateRequest& request) {
     return context(put);
   }
   BERTH_ASSIGN(Volume volume, find(name));
+  emit("create", name, {{"driver", wanted.driver}});
   return CreateResult{std::move(volume), true};
 }
 
@@ -219,7 +220,9 @@ Status VolumeService::remove(std::string_view name, bool force) {
   BERTH_ASSIGN(bool removed, metadata_.remove_volume_record(name));
   if (!removed) return force ? Status{} : Status(no_such_volume(name));
   BERTH_ASSIGN(UniqueFd volumes_fd, open_volumes_dir());
-  return remove_volume_dir(volumes_fd.get(), std::string(name));
+  BERTH_TRY(remove_volume_dir(volumes_fd.get(), std::string(name)));
+  emit("destroy", std::string(name), {{"driver", std::string(kLocalDriver)}});
+  return {};
 }
 
 Result<PruneReport> VolumeService::prune(const std::vector<std::string>& filters) {
@@ -239,9 +242,11 @@ Result<PruneReport> VolumeService::prune(const std::vector<std::string>& filters
     auto removed = metadata_.remove_volume_record(record.name);
     if (!removed || !*removed) continue;  // taken into use, or gone, meanwhile
     BERTH_TRY(remove_volume_dir(volumes_fd.get(), record.name));
+    emit("destroy", record.name, {{"driver", record.driver}});
     report.deleted.push_back(record.name);
     report.reclaimed_bytes += size;
   }
+  emit("prune", "", {{"reclaimed", std::to_string(report.reclaimed_bytes)}});
   return report;
 }
 

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -70,9 +71,14 @@ struct VolumeDiskUsage {
   std::vector<std::pair<Volume, uint64_t>> details;  // volume, size
 };
 
+// Told of each volume made or removed, as docker's volume events: action
+// ("create", "destroy", "prune"), volume name, attributes.
+using VolumeEventSink =
+    std::function<void(std::string action, std::string name, std::map<std::string, std::string> attributes)>;
+
 class VolumeService {
  public:
-  static Result<std::unique_ptr<VolumeService>> open(const store::StorePaths& paths);
+  static Result<std::unique_ptr<VolumeService>> open(const store::StorePaths& paths, VolumeEventSink events = {});
 
   // Errors carry Docker's wording after "create NAME: ": invalid names,
   // options, `error looking up volume plugin X: plugin "X" not found`.
@@ -110,8 +116,11 @@ class VolumeService {
   std::filesystem::path data_path(std::string_view name) const { return volumes_dir() / name / "_data"; }
 
  private:
-  VolumeService(store::StorePaths paths, store::MetadataStore metadata)
-      : paths_(std::move(paths)), metadata_(std::move(metadata)) {}
+  VolumeService(store::StorePaths paths, store::MetadataStore metadata, VolumeEventSink events)
+      : paths_(std::move(paths)), metadata_(std::move(metadata)), events_(std::move(events)) {}
+  void emit(std::string action, std::string name, std::map<std::string, std::string> attributes) const {
+    if (events_) events_(std::move(action), std::move(name), std::move(attributes));
+  }
   Result<store::FileLock> lock();
   Result<UniqueFd> open_volumes_dir();
   Result<UniqueFd> open_data_dir(int volumes_fd, std::string_view name);
@@ -124,6 +133,7 @@ class VolumeService {
 
   store::StorePaths paths_;
   store::MetadataStore metadata_;
+  VolumeEventSink events_;
 };
 
 // Whether an error is the "no such volume" one.

@@ -66,6 +66,34 @@ expect_contains "$live" "create one" "the follower saw the create as it happened
 expect_contains "$live" "die one" "and the die"
 expect_contains "$live" "destroy second" "and the last destroy"
 
+# The die event carries the labels too (the shim writes it), and each
+# health change, volume, image save/load and prune is an event.
+mark=$(date +%s.%N)
+b run --name labelled --label team=red --label 'note=say "hi"' busybox true
+b run -d --name probed --health-cmd true --health-interval 200ms busybox sleep 100 >/dev/null
+for _ in $(seq 50); do [ "$(b inspect -f '{{.State.Health.Status}}' probed)" = healthy ] && break; sleep 0.1; done
+b volume create named-vol >/dev/null && b volume rm named-vol >/dev/null
+b volume create pruned-vol >/dev/null && b volume prune -af >/dev/null
+b save -o "$TEST_DIR/saved.tar" busybox && b load -i "$TEST_DIR/saved.tar" >/dev/null
+b rm -f probed >/dev/null && b container prune -f >/dev/null && b image prune -f >/dev/null
+until_now=$(( $(date +%s) + 1 ))
+sleep 0.3
+tail_events() { b events --since "$mark" --until "$until_now" "$@"; }
+expect_eq "$(tail_events --filter event=die --filter container=labelled --format '{{.Actor.Attributes.team}}|{{.Actor.Attributes.note}}|{{.Actor.Attributes.exitCode}}')" \
+  'red|say "hi"|0' "die has the container's labels"
+expect_eq "$(tail_events --filter event=health_status --format '{{.Action}} {{.Actor.Attributes.name}}')" \
+  "health_status: healthy probed" "a health change is an event (--filter event=health_status matches its prefix)"
+image_id=$(b image inspect -f '{{.Id}}' busybox)
+expect_eq "$(tail_events --filter type=volume --format '{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.driver}}' | tr '\n' ',')" \
+  "create named-vol local,destroy named-vol local,create pruned-vol local,destroy pruned-vol local,prune  <no value>," \
+  "volume create, destroy and prune"
+expect_eq "$(tail_events --filter type=image --filter event=save --filter event=load --format '{{.Action}} {{.Actor.ID}}' | tr '\n' ',')" \
+  "save $image_id,load $image_id," "image save and load name the image by id"
+expect_eq "$(tail_events --filter event=prune --format '{{.Type}}' | sort | tr '\n' ' ')" "container image volume " \
+  "every prune is an event"
+expect_contains "$(tail_events --filter event=prune --filter type=container --format '{{json .Actor.Attributes}}')" '"reclaimed":' \
+  "with the space it reclaimed"
+
 expect_status 1 "an unknown filter" -- b events --filter bogus=1 --until "$end"
 expect_contains "$(last_err)" "invalid filter 'bogus'" "names it"
 expect_status 1 "a bad timestamp" -- b events --since yesterday

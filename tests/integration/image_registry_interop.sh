@@ -18,6 +18,8 @@ expect_status 0 "push to the loopback registry" -- b push "$R/test/busybox:1"
 PUSHED=$(last_out | sed -n 's/^1: digest: \(sha256:[0-9a-f]*\) size: [0-9]*$/\1/p')
 expect_contains "$PUSHED" "sha256:" "push prints Docker's digest line"
 expect_contains "$(last_out)" "The push refers to repository [$R/test/busybox]" "push names the repository"
+expect_eq "$(b events --since 0 --until "$(( $(date +%s) + 1 ))" --filter event=push --format '{{.Type}} {{.Actor.ID}} {{.Actor.Attributes.name}}')" \
+  "image $R/test/busybox:1 $R/test/busybox:1" "a push is an image event naming the reference"
 
 expect_status 0 "skopeo inspect reads berth's push" -- "${SKOPEO[@]}" inspect --tls-verify=false "docker://$R/test/busybox:1"
 expect_eq "$(last_out | jq -r .Digest)" "$PUSHED" "skopeo sees the digest berth pushed"
