@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/container_columns.h"
 #include "cli/human_units.h"
 #include "cli/list_format.h"
 #include "oci/image_spec.h"
@@ -24,63 +25,6 @@ const nlohmann::json& container_headers() {
                                       {"Mounts", "MOUNTS"},      {"Networks", "NETWORKS"},
                                       {"State", "STATE"},        {"LocalVolumes", "LOCAL VOLUMES"}};
   return headers;
-}
-
-int64_t unix_seconds(const std::string& rfc3339) { return parse_rfc3339(rfc3339).value_or(0); }
-
-// docker's Status column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".
-std::string status_text(const ContainerState& state, int64_t now) {
-  auto ago = [&](const std::string& when) {
-    return human_duration(std::chrono::seconds(std::max<int64_t>(0, now - unix_seconds(when)))) + " ago";
-  };
-  switch (state.status) {
-    case ContainerStatus::created:
-      return "Created";
-    case ContainerStatus::running: {
-      std::string up =
-          "Up " + human_duration(std::chrono::seconds(std::max<int64_t>(0, now - unix_seconds(state.started_at))));
-      // docker's health suffix: "(healthy)", "(unhealthy)", "(health: starting)".
-      if (state.health.is_object()) {
-        std::string health = state.health.value("Status", "");
-        up += health == "starting" ? " (health: starting)" : " (" + health + ")";
-      }
-      return up;
-    }
-    case ContainerStatus::paused:
-      return "Up " + human_duration(std::chrono::seconds(std::max<int64_t>(0, now - unix_seconds(state.started_at)))) +
-             " (Paused)";
-    case ContainerStatus::restarting:
-      return fmt::format("Restarting ({}) {}", state.exit_code, ago(state.finished_at));
-    case ContainerStatus::removing:
-      return "Removal In Progress";
-    case ContainerStatus::exited:
-      if (!state.has_been_started) return "Created";
-      return fmt::format("Exited ({}) {}", state.exit_code, ago(state.finished_at));
-    case ContainerStatus::dead:
-      return "Dead";
-  }
-  return "";
-}
-
-// docker's COMMAND column: the command line quoted, cut to 20 characters with "…".
-std::string command_text(const ContainerConfig& config, bool no_trunc) {
-  std::string command;
-  for (const auto& part : config.entrypoint.value_or(std::vector<std::string>{}))
-    command += (command.empty() ? "" : " ") + part;
-  for (const auto& part : config.cmd) command += (command.empty() ? "" : " ") + part;
-  if (!no_trunc && command.size() > 19) {
-    // Cut on a character boundary: UTF-8 continuation bytes are 10xxxxxx.
-    size_t cut = 19;
-    while (cut > 0 && (static_cast<unsigned char>(command[cut]) & 0xC0) == 0x80) --cut;
-    command = command.substr(0, cut) + "…";
-  }
-  return "\"" + command + "\"";
-}
-
-std::string labels_text(const std::map<std::string, std::string>& labels) {
-  std::string text;
-  for (const auto& [key, value] : labels) text += (text.empty() ? "" : ",") + key + "=" + value;
-  return text;
 }
 
 struct Filters {
@@ -178,6 +122,18 @@ int command_ps(Invocation& invocation) {
   if (latest) last = 1;
   bool everything = all || last > 0 || !filters->status.empty() || !filters->exited.empty();
   int64_t now = env.now();
+  // As docker: sizes are measured for -s, or when a --format asks for them.
+  bool measure_sizes = size || format.find(".Size") != std::string::npos;
+  std::map<Digest, std::optional<uint64_t>> image_sizes;
+  auto image_size = [&](const Digest& id) -> std::optional<uint64_t> {
+    auto [known, added] = image_sizes.try_emplace(id);
+    if (added) {
+      auto images = env.images();
+      auto found = images ? (*images)->find(id.str()) : Result<ImageSummary>(std::unexpected((images.error())));
+      if (found) known->second = found->size;
+    }
+    return known->second;
+  };
   std::vector<nlohmann::json> rows;
   int shown = 0;
   for (const auto& record : *records) {
@@ -189,23 +145,12 @@ int command_ps(Invocation& invocation) {
       env.out((no_trunc ? record.id : record.id.substr(0, 12)) + "\n");
       continue;
     }
-    int64_t created = record.created_unix_nano / 1'000'000'000;
-    std::string state(status_name(record.state.status));
-    if (record.state.status == ContainerStatus::exited && !record.state.has_been_started) state = "created";
-    rows.push_back({{"ID", no_trunc ? record.id : record.id.substr(0, 12)},
-                    {"Image", record.image_name},
-                    {"Command", command_text(record.config, no_trunc)},
-                    {"CreatedAt", go_time_string(created)},
-                    {"RunningFor", created_since(created, now)},
-                    {"Status", status_text(record.state, now)},
-                    {"State", state},
-                    {"Ports", ""},
-                    {"Names", record.name},
-                    {"Labels", labels_text(record.config.labels)},
-                    {"Mounts", ""},
-                    {"Networks", record.host.network_mode},
-                    {"LocalVolumes", "0"},
-                    {"Size", "0B"}});
+    std::optional<ContainerSizes> sizes;
+    if (measure_sizes) {
+      sizes = ContainerSizes{.rw = (*containers)->writable_size(record)};
+      if (auto image = image_size(record.image_id)) sizes->root_fs = sizes->rw + *image;
+    }
+    rows.push_back(container_row(record, now, no_trunc, sizes));
   }
   if (quiet) return 0;
   auto rendered = render_list(format, {size ? kTableFormatWithSize : kTableFormat, &container_headers()}, rows);

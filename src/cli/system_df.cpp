@@ -1,8 +1,10 @@
-// system df: docker's summary of disk use. Only images exist so far; the
-// containers, local volumes and build cache rows stay at zero until they do.
+// system df: docker's summary of disk use by images, containers and local
+// volumes (there is no build cache yet: that row stays at zero), and with
+// -v, a table of each.
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/container_columns.h"
 #include "cli/human_units.h"
 #include "cli/image_list.h"
 #include "cli/list_format.h"
@@ -39,9 +41,13 @@ std::string images_space_usage(const ImageDiskUsage& usage, int64_t now) {
       repository = reference->familiar_name();
       tag = reference->tag;
     }
-    // The engine does not report which bytes images share yet.
+    std::string shared = "N/A", unique = "N/A";
+    if (image.shared_size) {
+      shared = human_size_with_precision(double(*image.shared_size), 3);
+      unique = human_size_with_precision(double(image.size > *image.shared_size ? image.size - *image.shared_size : 0), 3);
+    }
     table.add_row({repository, tag, image_id_text(image.id, true), created_since(image.created_unix, now),
-                   human_size_with_precision(double(image.size), 3), "N/A", "N/A", std::to_string(image.containers)});
+                   human_size_with_precision(double(image.size), 3), shared, unique, std::to_string(image.containers)});
   }
   return table.str();
 }
@@ -49,6 +55,36 @@ std::string images_space_usage(const ImageDiskUsage& usage, int64_t now) {
 std::string header_only(const std::vector<std::string>& headers) {
   TableWriter table;
   table.add_row(headers);
+  return table.str();
+}
+
+struct MeasuredContainer {
+  ContainerRecord record;
+  uint64_t size_rw = 0;
+};
+
+// As docker's: running, paused and restarting containers are the active ones.
+bool is_active(const ContainerRecord& record) {
+  return record.state.running() || record.state.status == ContainerStatus::restarting;
+}
+
+Result<std::string> containers_space_usage(const std::vector<MeasuredContainer>& containers, int64_t now) {
+  static const nlohmann::json headers{{"ID", "CONTAINER ID"},  {"Image", "IMAGE"},       {"Command", "COMMAND"},
+                                      {"LocalVolumes", "LOCAL VOLUMES"}, {"Size", "SIZE"}, {"RunningFor", "CREATED"},
+                                      {"Status", "STATUS"},     {"Names", "NAMES"}};
+  std::vector<nlohmann::json> rows;
+  // The writable layer only: docker leaves the image (virtual size) out here.
+  for (const auto& [record, size_rw] : containers)
+    rows.push_back(container_row(record, now, /*no_trunc=*/false, ContainerSizes{.rw = size_rw}));
+  return render_list("", {"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.LocalVolumes}}\t{{.Size}}\t{{.RunningFor}}\t"
+                          "{{.Status}}\t{{.Names}}", &headers}, rows);
+}
+
+std::string volumes_space_usage(const volume::VolumeDiskUsage& usage) {
+  TableWriter table;
+  table.add_row({"VOLUME NAME", "LINKS", "SIZE"});
+  for (const auto& [volume, size] : usage.details)
+    table.add_row({volume.name, std::to_string(volume.references), human_size_with_precision(double(size), 3)});
   return table.str();
 }
 
@@ -75,16 +111,39 @@ int command_system_df(Invocation& invocation) {
   if (verbose && !format.empty() && format != "table")
     return env.report(Error{"--format is not supported with --verbose yet"});
   if (auto checked = check_list_format(format); !checked) return env.report(checked.error());
+  auto containers = env.containers();
+  if (!containers) return env.report(containers.error());
+  auto records = (*containers)->list();
+  if (!records) return env.report(records.error());
+  std::vector<MeasuredContainer> measured;
+  std::map<Digest, int> containers_per_image;
+  uint64_t containers_size = 0, containers_reclaimable = 0, active_containers = 0;
+  for (auto& record : *records) {
+    uint64_t size_rw = (*containers)->writable_size(record);
+    containers_size += size_rw;
+    if (is_active(record)) {
+      ++active_containers;
+    } else {
+      containers_reclaimable += size_rw;
+    }
+    ++containers_per_image[record.image_id];
+    measured.push_back({std::move(record), size_rw});
+  }
   auto service = env.images();
   if (!service) return env.report(service.error());
-  auto usage = (*service)->disk_usage();
+  auto usage = (*service)->disk_usage(containers_per_image);
   if (!usage) return env.report(usage.error());
+  auto volumes = env.volumes();
+  if (!volumes) return env.report(volumes.error());
+  auto volume_usage = (*volumes)->disk_usage();
+  if (!volume_usage) return env.report(volume_usage.error());
 
   if (verbose) {
+    auto container_table = containers_space_usage(measured, env.now());
+    if (!container_table) return env.report(container_table.error());
     std::string out = "Images space usage:\n\n" + images_space_usage(*usage, env.now());
-    out += "\nContainers space usage:\n\n" +
-           header_only({"CONTAINER ID", "IMAGE", "COMMAND", "LOCAL VOLUMES", "SIZE", "CREATED", "STATUS", "NAMES"});
-    out += "\nLocal Volumes space usage:\n\n" + header_only({"VOLUME NAME", "LINKS", "SIZE"});
+    out += "\nContainers space usage:\n\n" + *container_table;
+    out += "\nLocal Volumes space usage:\n\n" + volumes_space_usage(*volume_usage);
     out += fmt::format("\nBuild cache usage: {}\n\n", human_size(0));
     out += header_only({"CACHE ID", "CACHE TYPE", "SIZE", "CREATED", "LAST USED", "USAGE", "SHARED"});
     env.out(out);
@@ -97,8 +156,9 @@ int command_system_df(Invocation& invocation) {
                                       {"Reclaimable", "RECLAIMABLE"}};
   std::vector<nlohmann::json> rows = {
       usage_row("Images", usage->images, usage->active_images, usage->size, usage->reclaimable),
-      usage_row("Containers", 0, 0, 0, 0),
-      usage_row("Local Volumes", 0, 0, 0, 0),
+      usage_row("Containers", measured.size(), active_containers, containers_size, containers_reclaimable),
+      usage_row("Local Volumes", volume_usage->volumes, volume_usage->active, volume_usage->size,
+                volume_usage->reclaimable),
       usage_row("Build Cache", 0, 0, 0, 0),
   };
   auto rendered = render_list(

@@ -87,23 +87,6 @@ Result<std::string> filter_ps_rows(const std::string& table, const std::set<pid_
   return out;
 }
 
-// What the container wrote: the apparent size of the files in its upper
-// dir, as dockerd's SizeRw counts it (directories do not count).
-uint64_t writable_layer_size(const std::filesystem::path& upper) {
-  uint64_t total = 0;
-  std::error_code error;
-  for (std::filesystem::recursive_directory_iterator it(upper, error), end; !error && it != end; it.increment(error)) {
-    // lstat only: a symlink in the upper dir may point anywhere on the host.
-    auto status = it->symlink_status(error);
-    if (!error && std::filesystem::is_regular_file(status)) {
-      struct stat info {};
-      if (::lstat(it->path().c_str(), &info) == 0) total += static_cast<uint64_t>(info.st_size);
-    }
-    error.clear();
-  }
-  return total;
-}
-
 }  // namespace
 
 Status ContainerService::pause(std::string_view name) {
@@ -161,13 +144,30 @@ Result<std::string> ContainerService::top(std::string_view name, const std::vect
   return filter_ps_rows(table, std::set<pid_t>(pids.begin(), pids.end()));
 }
 
+// Directories do not count, as in dockerd's SizeRw.
+uint64_t ContainerService::writable_size(const ContainerRecord& record) const {
+  std::filesystem::path upper = paths_of(record.id).upper();
+  uint64_t total = 0;
+  std::error_code error;
+  for (std::filesystem::recursive_directory_iterator it(upper, error), end; !error && it != end; it.increment(error)) {
+    // lstat only: a symlink in the upper dir may point anywhere on the host.
+    auto status = it->symlink_status(error);
+    if (!error && std::filesystem::is_regular_file(status)) {
+      struct stat info {};
+      if (::lstat(it->path().c_str(), &info) == 0) total += static_cast<uint64_t>(info.st_size);
+    }
+    error.clear();
+  }
+  return total;
+}
+
 Result<ContainerPruneReport> ContainerService::prune(const std::function<bool(const ContainerRecord&)>& keep) {
   BERTH_ASSIGN(std::vector<ContainerRecord> records, list());
   ContainerPruneReport report;
   for (const ContainerRecord& record : records) {
     if (record.state.running() || record.state.status == ContainerStatus::restarting) continue;
     if (keep && keep(record)) continue;
-    uint64_t size = writable_layer_size(paths_of(record.id).upper());
+    uint64_t size = writable_size(record);
     auto done = remove(record.id, {});
     // Started again (or removed) by someone else meanwhile: not ours to prune.
     if (!done) {

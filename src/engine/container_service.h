@@ -203,6 +203,9 @@ class ContainerService {
   // Removes every container that is not running (created, exited, dead)
   // and for which `keep` is false.
   Result<ContainerPruneReport> prune(const std::function<bool(const ContainerRecord&)>& keep);
+  // SizeRw: the apparent size of the files the container wrote (its upper
+  // dir), as dockerd counts it.
+  uint64_t writable_size(const ContainerRecord& record) const;
 
   Result<ContainerRecord> find(std::string_view name);  // folded with the live state
   Result<std::vector<ContainerRecord>> list();          // newest first, folded

@@ -2,6 +2,8 @@
 // other tags remain; an id with several repositories needs --force; the last
 // reference going deletes the image and every layer and blob nobody else uses.
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "engine/local_image_service.h"
 
@@ -108,23 +110,61 @@ Result<RemoveReport> LocalImageService::prune_images(bool all) {
   return total;
 }
 
-Result<ImageDiskUsage> LocalImageService::disk_usage() {
+Result<ImageDiskUsage> LocalImageService::disk_usage(const std::map<Digest, int>& containers_per_image) {
   ImageDiskUsage usage;
   BERTH_ASSIGN(auto records, metadata_.list_images());
   usage.images = records.size();
-  for (auto& record : records) usage.details.push_back(summarize(record));
   // What is on disk, each layer and blob once however many images share it.
+  std::map<Digest, uint64_t> layer_bytes, blob_bytes;
   BERTH_ASSIGN(auto chains, layers_.list());
   for (auto& chain : chains) {
     BERTH_ASSIGN(uint64_t size, layers_.disk_usage(chain));
+    layer_bytes[chain] = size;
     usage.size += size;
   }
   BERTH_ASSIGN(auto blobs, content_.list_blobs());
   for (auto& blob : blobs) {
     BERTH_ASSIGN(uint64_t size, content_.blob_size(blob));
+    blob_bytes[blob] = size;
     usage.size += size;
   }
-  usage.reclaimable = usage.size;  // no containers yet: every image is unused
+  std::map<Digest, int> layer_users;
+  for (const auto& record : records)
+    for (const Digest& chain : std::set<Digest>(record.layers.begin(), record.layers.end())) ++layer_users[chain];
+  auto bytes_of = [](const std::map<Digest, uint64_t>& sizes, const Digest& digest) {
+    auto found = sizes.find(digest);
+    return found == sizes.end() ? uint64_t{0} : found->second;
+  };
+  // Whatever an image in use holds (layers, config, manifest, layer blobs)
+  // stays; the rest is what `image prune -a` would reclaim.
+  std::set<Digest> kept_layers, kept_blobs;
+  for (const auto& record : records) {
+    ImageSummary summary = summarize(record);
+    if (auto found = containers_per_image.find(record.id); found != containers_per_image.end())
+      summary.containers = found->second;
+    uint64_t shared = 0;
+    for (const Digest& chain : std::set<Digest>(record.layers.begin(), record.layers.end()))
+      if (layer_users[chain] > 1) shared += bytes_of(layer_bytes, chain);
+    summary.shared_size = shared;
+    if (summary.containers > 0) {
+      ++usage.active_images;
+      kept_layers.insert(record.layers.begin(), record.layers.end());
+      kept_blobs.insert(record.id);
+      if (record.manifest_digest) {
+        kept_blobs.insert(*record.manifest_digest);
+        if (auto bytes = content_.read_blob(*record.manifest_digest, 4 << 20)) {
+          auto document = parse_manifest_document(*bytes, record.manifest_media_type);
+          if (auto* manifest = document ? std::get_if<ImageManifest>(&*document) : nullptr)
+            for (const auto& layer : manifest->layers) kept_blobs.insert(layer.digest);
+        }
+      }
+    }
+    usage.details.push_back(std::move(summary));
+  }
+  uint64_t kept = 0;
+  for (const Digest& chain : kept_layers) kept += bytes_of(layer_bytes, chain);
+  for (const Digest& blob : kept_blobs) kept += bytes_of(blob_bytes, blob);
+  usage.reclaimable = usage.size > kept ? usage.size - kept : 0;
   return usage;
 }
 

@@ -62,7 +62,8 @@ struct ImageSummary {
   std::vector<Digest> diff_ids;
   std::optional<Digest> parent;
   std::optional<Digest> manifest_digest;
-  int containers = 0;              // containers using it (containers come later: 0)
+  int containers = 0;              // containers using it (filled by disk_usage only)
+  std::optional<uint64_t> shared_size;  // bytes of its layers other images use too (disk_usage only)
 };
 
 struct PullOptions {
@@ -146,7 +147,9 @@ class ImageService {
   virtual Result<LoadReport> load(int input_fd) = 0;
   // A rootfs tarball (optionally compressed) becomes a one-layer image.
   virtual Result<Digest> import(int input_fd, const ImportOptions& options) = 0;
-  virtual Result<ImageDiskUsage> disk_usage() = 0;
+  // `containers_per_image`: how many containers use each image (the
+  // container engine knows); images in use are not reclaimable.
+  virtual Result<ImageDiskUsage> disk_usage(const std::map<Digest, int>& containers_per_image) = 0;
 
   // Verifies credentials against the registry, then stores them; returns the server key used.
   virtual Result<std::string> login(std::string_view server, std::string_view username,

@@ -64,7 +64,7 @@ class LocalImageService final : public ImageService {
   Result<Digest> store_local_image(const nlohmann::json& config, std::vector<Descriptor> layers,
                                    std::vector<Digest> chains, const std::optional<ImageReference>& ref,
                                    const std::optional<Digest>& parent);
-  Result<ImageDiskUsage> disk_usage() override;
+  Result<ImageDiskUsage> disk_usage(const std::map<Digest, int>& containers_per_image) override;
   Result<std::string> login(std::string_view server, std::string_view username, std::string_view password) override;
   Result<std::string> logout(std::string_view server) override;
 

@@ -95,6 +95,25 @@ expect_eq "$(last_err)" "Error: invalid filter 'bogus'" "docker's words"
 expect_status 0 "prune everything stopped" -- b container prune -f
 expect_eq "$(b ps -a --format '{{.Names}}')" "runner" "only the running one is left"
 
+# ---- system df and ps -s: what containers wrote, volumes, images in use ----
+b run --name writer -v df-vol:/data busybox sh -c 'head -c 100000 /dev/zero >/data/z; head -c 3000 /dev/zero >/w'
+volumes=$(b volume ls -q | wc -l)
+expect_eq "$(b system df --format '{{.Type}}={{.TotalCount}}/{{.Active}}' | tr '\n' ' ')" \
+  "Images=1/1 Containers=2/1 Local Volumes=$volumes/1 Build Cache=0/0 " \
+  "system df counts containers and volumes, and what is in use (a stopped container's volume too)"
+expect_contains "$(b system df --format '{{.Type}} {{.Reclaimable}}' | grep Containers)" "Containers 3kB (" \
+  "a stopped container's writes are reclaimable"
+expect_contains "$(b system df --format '{{.Type}} {{.Reclaimable}}' | grep Images)" "Images 0B (0%)" \
+  "an image in use is not"
+expect_status 0 "system df -v" -- b system df -v
+expect_contains "$(last_out | grep ' writer$' | tr -s ' ')" '" 1 3kB ' "its container table: local volumes and size"
+expect_eq "$(last_out | awk '$1 == "df-vol" {print $2, $3}')" "1 100kB" "its volume table: links and size"
+expect_eq "$(last_out | awk '$1 == "busybox" {print $NF}')" "2" "its image table counts the containers"
+expect_contains "$(b ps -as --filter name=writer)" "3kB (virtual " "ps -s: written and virtual size"
+expect_eq "$(b ps -a --filter name=writer --format '{{.Mounts}} {{.LocalVolumes}} {{.Size}}' | cut -d' ' -f1-3)" \
+  "df-vol 1 3kB" "--format .Size measures without -s; .Mounts names the volume"
+b rm writer >/dev/null && b volume rm df-vol >/dev/null
+
 # ---- system prune ----
 b run --name stopped-one busybox true
 b volume create unused-named >/dev/null

@@ -87,7 +87,7 @@ class FakeImageService final : public ImageService {
   Status save(const std::vector<std::string>&, SaveFormat, int) override { return fail("save not scripted"); }
   Result<LoadReport> load(int) override { return fail("load not scripted"); }
   Result<Digest> import(int, const ImportOptions&) override { return fail("import not scripted"); }
-  Result<ImageDiskUsage> disk_usage() override {
+  Result<ImageDiskUsage> disk_usage(const std::map<Digest, int>&) override {
     ImageDiskUsage usage;
     usage.images = images.size();
     for (const auto& image : images) usage.size += image.size;
