@@ -119,7 +119,7 @@ Status ContainerService::settle_abandoned_launch(ContainerRecord& record) {
 }
 
 bool ContainerService::abandoned_launch_possible(const ContainerRecord& record) const {
-  if (record.state.running() || record.state.status == ContainerStatus::restarting) return false;
+  if (record.state.running()) return false;
   ContainerPaths paths = paths_of(record.id);
   // Runtime state is released whenever a run's end is folded (or a start
   // fails): beside a shim's config, it is a launch no record has taken in.
@@ -155,6 +155,19 @@ Status ContainerService::refresh(ContainerRecord& record) {
     bool restarting = false;
     try {
       restarting = document.value("restarting", false) && !state.stop_requested;
+      // Under the lock, the policy's restart is on its way while the shim
+      // that spawns it or the `berth start` it spawned lives; with both gone
+      // (killed) it never comes.
+      pid_t restarter = document.value("restarter_pid", 0);
+      if (restarting && !process_alive(state.shim_pid, state.shim_start_time) &&
+          !process_alive(restarter, document.value("restarter_start_time", uint64_t{0}))) {
+        restarting = false;
+        document["error"] =
+            restarter > 0
+                ? fmt::format("the restart policy's berth start (pid {}) ended before the container started", restarter)
+                : fmt::format("berth-shim (pid {}) died before the restart policy restarted the container",
+                              state.shim_pid);
+      }
       state.exit_code = document.value("exit_code", 255);
       state.finished_at = document.value("exited_at", rfc3339_nano_now());
       state.oom_killed = document.value("oom_killed", false);
@@ -167,7 +180,13 @@ Status ContainerService::refresh(ContainerRecord& record) {
     state.status = restarting ? ContainerStatus::restarting : ContainerStatus::exited;
     state.pid = 0;
   } else if (state.status == ContainerStatus::restarting) {
-    return {};  // the policy's `berth start` is on its way
+    if (abandoned_launch_possible(record)) return {};  // a launch whose shim will report
+    // The report is gone with the run dir: the policy's `berth start` wiped
+    // it, and (as we hold the lock and the record is not running) died
+    // before it recorded the new run.
+    state.status = ContainerStatus::exited;
+    state.error = "the restart policy's berth start ended before the container started";
+    state.pid = 0;
   } else if (!path_exists(paths.run_dir)) {
     // The run dir lives on a tmpfs: the host rebooted (or someone wiped it).
     state.status = ContainerStatus::exited;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/process_start_time.h"
 #include "base/result.h"
 
 namespace berth::runtime {
@@ -64,8 +65,7 @@ Status validate_container_id(const std::string& id);
 // The status as the system shows it now.
 ContainerStatus current_status(const ContainerState& state, const StateStore& store);
 
-// The start time of a process, or 0 when it is gone or a zombie.
-uint64_t process_start_time(pid_t pid);
+using berth::process_start_time;  // base/process_start_time.h
 
 // "2026-11-23T01:45:34.123456789Z"
 std::string rfc3339_now();

@@ -28,6 +28,9 @@ std::string format_exit_record(const ExitRecord& record) {
   json += "\",\"signal\":" + std::to_string(record.signal);
   json += record.oom_killed ? ",\"oom_killed\":true" : ",\"oom_killed\":false";
   json += record.restarting ? ",\"restarting\":true" : ",\"restarting\":false";
+  if (record.restarter_pid > 0)
+    json += ",\"restarter_pid\":" + std::to_string(record.restarter_pid) +
+            ",\"restarter_start_time\":" + std::to_string(record.restarter_start_time);
   if (!record.error.empty()) {
     json += ",\"error\":";
     append_go_json_string(json, record.error);

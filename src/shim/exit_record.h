@@ -1,11 +1,14 @@
 // <run-dir>/exit.json, the shim's report of how the container's init ended:
-//   {"exit_code":N,"exited_at":"<RFC3339Nano>","signal":S,"oom_killed":B,"restarting":B[,"error":"..."]}
+//   {"exit_code":N,"exited_at":"<RFC3339Nano>","signal":S,"oom_killed":B,"restarting":B
+//    [,"restarter_pid":P,"restarter_start_time":T][,"error":"..."]}
 // written atomically (temporary file in the same dir, fsync, rename) so the
 // engine never reads half of it.
 #pragma once
 
+#include <sys/types.h>
 #include <time.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +23,10 @@ struct ExitRecord {
   timespec exited_at{};
   bool oom_killed = false;
   bool restarting = false;
+  // The `berth start` the restart policy spawned: until it has started the
+  // container (or died), the container is restarting.
+  pid_t restarter_pid = 0;
+  uint64_t restarter_start_time = 0;
   std::string error;  // set when the exit status could not be known
 };
 

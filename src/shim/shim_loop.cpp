@@ -17,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/process_start_time.h"
 #include "shim/attach_server.h"
 #include "shim/berth_commands.h"
 #include "shim/child_runner.h"
@@ -369,6 +370,12 @@ void ShimLoop::finish_back_off(uint64_t now) {
   if (auto pid = spawn_detached(restart_command(config_, next_restart_delay_ms_)); !pid) {
     report(pid.error().message);
     exit_->restarting = false;
+    write_record();
+  } else {
+    // A berth that finds the record restarting with both of us gone knows
+    // the restart was cut short.
+    exit_->restarter_pid = *pid;
+    exit_->restarter_start_time = process_start_time(*pid);
     write_record();
   }
   phase_ = Phase::done;

@@ -226,6 +226,28 @@ done
 expect_eq "$(b inspect -f '{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}}' flaky)" "2 exited 1" \
   "on-failure:2 restarts twice, then stays exited"
 
+# A restart cut short (its `berth start` killed) leaves the container exited,
+# not "restarting" forever. The shim runs the berth that launched it: a copy,
+# replaced after the launch by a script that dies at once, before (or after
+# wiping the run dir, as a real start does first).
+for variant in before-wipe after-wipe; do
+  cp "$BERTH" "$TEST_DIR/berth-copy"
+  BERTH_SHIM="$BERTH_BIN_DIR/berth-shim" "$TEST_DIR/berth-copy" run -d --name "cut-$variant" --restart always \
+    busybox sh -c 'sleep 0.5; exit 1' >/dev/null
+  cut_id=$(b inspect -f '{{.Id}}' "cut-$variant")
+  # After the wipe: someone (the script itself, with the shim's --root and
+  # --runroot) has seen the container restarting first.
+  wipe=""; [ "$variant" = after-wipe ] && wipe="'$BERTH' \"\$1\" \"\$2\" \"\$3\" \"\$4\" inspect $cut_id >/dev/null; rm -rf '$BERTH_RUNROOT/$cut_id'"
+  printf '#!/bin/sh\n%s\nkill -9 $$\n' "$wipe" >"$TEST_DIR/berth-copy.new"
+  chmod +x "$TEST_DIR/berth-copy.new" && mv -f "$TEST_DIR/berth-copy.new" "$TEST_DIR/berth-copy"
+  for _ in $(seq 50); do [ -e "$BERTH_RUNROOT/$cut_id/exit.json" ] || [ "$variant" = after-wipe ] && break; sleep 0.1; done
+  sleep 1
+  expect_eq "$(b inspect -f '{{.State.Status}}' "cut-$variant")" "exited" "a restart killed $variant: the container is exited"
+  expect_contains "$(b inspect -f '{{.State.Error}}' "cut-$variant")" "restart policy" "and says the restart was cut short"
+  expect_status 0 "and it starts again" -- b start "cut-$variant"
+  b rm -f "cut-$variant" >/dev/null
+done
+
 # ---- --rm without a client: the shim removes the container ----
 expect_status 0 "run -d --rm" -- b run -d --rm --name gone -v /scratch busybox sh -c 'sleep 0.5'
 anon=$(b inspect -f '{{range .Mounts}}{{.Name}}{{end}}' gone)
