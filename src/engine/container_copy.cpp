@@ -20,10 +20,12 @@
 #include <cstring>
 
 #include "base/close_fds.h"
+#include "base/file_io.h"
 #include "base/path_in_root.h"
 #include "engine/container_service.h"
 #include "engine/copy_plan.h"
 #include "engine/image_view.h"
+#include "engine/spec_user.h"
 #include "image/archive_loader.h"
 #include "image/layer_extract.h"
 #include "image/tree_archive.h"
@@ -38,6 +40,7 @@ struct ContainerService::CopyRoot {
   ImageView view;  // a stopped container's detached overlay
   UniqueFd dir;    // the root directory of the container's tree
   bool read_only = false;  // --read-only
+  std::string user;        // Config.User, for -a
 };
 
 namespace {
@@ -187,19 +190,21 @@ TreeArchiveOptions naming(const std::string& top_name, bool is_dir, bool follow_
 }
 
 // As dockerd (not as its docs): what is copied in keeps the uid/gid of the
-// tar headers, what is copied out belongs to the caller.
-ExtractOptions extract_options(bool into_container) {
+// tar headers, or with -a takes the container's User's; what is copied out
+// belongs to the caller.
+ExtractOptions extract_options(bool into_container, std::optional<std::pair<uid_t, gid_t>> owner = {}) {
   ExtractOptions extract;
   extract.preserve_ownership = into_container;
+  extract.owner = owner;
   extract.apply_whiteouts = false;
   extract.replace_directories = false;
   return extract;
 }
 
 // Extracts the writer's stream into `directory_fd`, then hears how the writer ended.
-Result<uint64_t> extract_from(ArchiveWriter& writer, int directory_fd, bool into_container) {
+Result<uint64_t> extract_from(ArchiveWriter& writer, int directory_fd, const ExtractOptions& extract) {
   FdSource source(writer.output());
-  auto extracted = extract_layer(source, directory_fd, extract_options(into_container));
+  auto extracted = extract_layer(source, directory_fd, extract);
   // Whichever side failed first explains the other's failure: a writer
   // that could not read the tree cut the stream short; an extractor that
   // refused an entry left the writer with no one to write to.
@@ -207,6 +212,23 @@ Result<uint64_t> extract_from(ArchiveWriter& writer, int directory_fd, bool into
   if (!finished && !(writer.reader_went_away() && !extracted)) return std::unexpected(std::move(finished.error()));
   if (!extracted) return std::unexpected(std::move(extracted.error()));
   return extracted->tar_size;
+}
+
+// dockerd's cp -a into a container with a User: everything copied belongs
+// to that user and its primary group, looked up in the container's own
+// /etc/passwd and /etc/group. Without -a or a User: the headers' ids.
+Result<std::optional<std::pair<uid_t, gid_t>>> archive_owner(int root_fd, const std::string& user,
+                                                             const CopyOptions& options) {
+  if (!options.archive || user.empty()) return std::nullopt;
+  auto read_in_root = [&](const char* path) -> std::optional<std::string> {
+    auto fd = open_in_root(root_fd, path, O_RDONLY);
+    if (!fd) return std::nullopt;
+    auto text = read_file(fmt::format("/proc/self/fd/{}", fd->get()));
+    return text ? std::optional<std::string>(std::move(*text)) : std::nullopt;
+  };
+  auto resolved = resolve_user(user, {}, read_in_root("/etc/passwd"), read_in_root("/etc/group"));
+  if (!resolved) return with_context(std::move(resolved), "cp -a: the container's user");
+  return std::pair<uid_t, gid_t>{resolved->uid, resolved->gid};
 }
 
 std::string no_such_path(const std::string& container, const std::string& path) {
@@ -223,6 +245,7 @@ Result<ContainerService::CopyRoot> ContainerService::copy_root(std::string_view 
   BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
   BERTH_TRY(refresh(record));
   root.read_only = record.host.readonly_rootfs;
+  root.user = record.config.user;
   if (record.state.running() && record.state.pid > 0) {
     // The init's root: the container's mounts (volumes, binds) included.
     // Opened through /proc/PID, then checked to still be the init the
@@ -310,7 +333,7 @@ Result<uint64_t> ContainerService::copy_from_container(std::string_view name, co
   }
   BERTH_ASSIGN(ArchiveWriter writer, ArchiveWriter::start(root.dir.get(), clean_path(source_path), source_is_dir,
                                                           naming(plan.top_name, source_is_dir, follow)));
-  return extract_from(writer, directory.get(), false);
+  return extract_from(writer, directory.get(), extract_options(false));
 }
 
 Result<uint64_t> ContainerService::archive_from_container(std::string_view name, const std::string& source,
@@ -354,11 +377,12 @@ Result<uint64_t> ContainerService::copy_to_container(std::string_view name, cons
   // The host's source is the user's own: no chroot, only the tree below it is never followed.
   BERTH_ASSIGN(ArchiveWriter writer, ArchiveWriter::start(-1, source_path, source_is_dir,
                                                           naming(plan.top_name, source_is_dir, follow)));
-  return extract_from(writer, directory->get(), true);
+  BERTH_ASSIGN(auto owner, archive_owner(root.dir.get(), root.user, options));
+  return extract_from(writer, directory->get(), extract_options(true, owner));
 }
 
 Result<uint64_t> ContainerService::extract_to_container(std::string_view name, const std::string& directory,
-                                                        ByteSource& tar, [[maybe_unused]] const CopyOptions& options) {
+                                                        ByteSource& tar, const CopyOptions& options) {
   BERTH_ASSIGN(CopyRoot root, copy_root(name, true));
   if (root.read_only) return fail("container rootfs is marked read-only");
   std::string directory_path = normalize_copy_path(directory, true);
@@ -366,7 +390,8 @@ Result<uint64_t> ContainerService::extract_to_container(std::string_view name, c
   if (!info || !S_ISDIR(info->st_mode))
     return fail("destination \"{}:{}\" must be a directory", name, directory);
   BERTH_ASSIGN(UniqueFd target, open_in_root(root.dir.get(), directory_path, O_RDONLY | O_DIRECTORY));
-  BERTH_ASSIGN(ExtractResult extracted, extract_layer(tar, target.get(), extract_options(true)));
+  BERTH_ASSIGN(auto owner, archive_owner(root.dir.get(), root.user, options));
+  BERTH_ASSIGN(ExtractResult extracted, extract_layer(tar, target.get(), extract_options(true, owner)));
   return extracted.tar_size;
 }
 

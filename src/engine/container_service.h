@@ -108,8 +108,8 @@ struct CommitOptions {
 // docker cp.
 struct CopyOptions {
   // -a. As dockerd does (its docs say otherwise), what is copied in keeps the
-  // tar's uid/gid and what is copied out belongs to the caller, with or
-  // without it; dockerd's -a chown to the container's User is not done yet.
+  // tar's uid/gid, and with -a into a container with a User becomes that
+  // user's; what is copied out belongs to the caller, with or without it.
   bool archive = false;
   bool follow_link = false;  // -L: a symlink source is copied as what it points at
 };

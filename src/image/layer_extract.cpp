@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <tuple>
 #include <vector>
 
 #include "image/archive_loader.h"
@@ -224,6 +225,7 @@ Result<ExtractResult> extract_layer(ByteSource& tar_stream, int layer_dir_fd, co
     auto layer_entry = to_layer_entry(entry, raw_name, options.apply_whiteouts);
     if (!layer_entry) return with_context(std::move(layer_entry), entry_context());
     if (!*layer_entry) continue;
+    if (options.owner) std::tie((*layer_entry)->uid, (*layer_entry)->gid) = *options.owner;
     ArchiveFileData data(tar.get(), input);
     BERTH_TRY(writer.write(**layer_entry, data));  // its errors name the entry
   }

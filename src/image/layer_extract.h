@@ -38,7 +38,11 @@
 // done, so a failure may leave a partly written directory behind.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
+#include <optional>
+#include <utility>
 
 #include "base/digest.h"
 #include "base/result.h"
@@ -49,6 +53,9 @@ namespace berth {
 struct ExtractOptions {
   // Give entries the uid/gid of the tar header (else they belong to us).
   bool preserve_ownership = true;
+  // With preserve_ownership: every entry gets this uid/gid instead of the
+  // header's (docker cp -a into a container with a User).
+  std::optional<std::pair<uid_t, gid_t>> owner;
   // Threads that write regular files: -1 is one per core (at most 4), 0
   // writes everything on the calling thread.
   int file_workers = -1;

@@ -29,6 +29,18 @@ expect_status 0 "a file onto a new name" -- b cp "$host/hello.txt" box:/tmp/rena
 expect_eq "$(b exec box cat /tmp/renamed.txt)" "hello" "takes that name"
 expect_status 0 "-a is accepted" -- b cp -a "$host/hello.txt" box:/tmp/owned.txt
 expect_eq "$(b exec box stat -c %u:%g /tmp/owned.txt)" "1234:4321" "the source's uid and gid (no User set)"
+# With a User, -a gives everything copied in to that user and its primary
+# group, from the container's own /etc/passwd (the fixture's nobody: 65534).
+b run -d --name as-daemon --user nobody busybox sleep 1000 >/dev/null
+mkdir -p "$host/owned/sub" && echo x >"$host/owned/sub/f" && chown -R 1234:4321 "$host/owned"
+expect_status 0 "-a into a container with a User" -- b cp -a "$host/owned" as-daemon:/tmp/
+expect_eq "$(b exec as-daemon stat -c %u:%g /tmp/owned /tmp/owned/sub/f | sort -u)" "65534:65534" "belongs to that user and group, all of it"
+expect_status 0 "without -a" -- b cp "$host/owned" as-daemon:/tmp/kept
+expect_eq "$(b exec as-daemon stat -c %u:%g /tmp/kept/sub/f)" "1234:4321" "the source's ids are kept"
+b create --name unknown-user --user nosuchuser busybox true >/dev/null
+expect_status 1 "-a with a User the container does not know" -- b cp -a "$host/owned" unknown-user:/tmp/
+expect_contains "$(last_err)" "unable to find user nosuchuser" "names the user"
+b rm -f as-daemon unknown-user >/dev/null
 expect_status 0 "a directory into a directory" -- b cp "$host/tree" box:/tmp
 expect_eq "$(b exec box cat /tmp/tree/sub/nested.txt)" "nested" "copied whole, recursively"
 expect_eq "$(b exec box readlink /tmp/tree/link)" "top.txt" "a symlink stays a symlink"

@@ -240,8 +240,11 @@ for variant in before-wipe after-wipe; do
   wipe=""; [ "$variant" = after-wipe ] && wipe="'$BERTH' \"\$1\" \"\$2\" \"\$3\" \"\$4\" inspect $cut_id >/dev/null; rm -rf '$BERTH_RUNROOT/$cut_id'"
   printf '#!/bin/sh\n%s\nkill -9 $$\n' "$wipe" >"$TEST_DIR/berth-copy.new"
   chmod +x "$TEST_DIR/berth-copy.new" && mv -f "$TEST_DIR/berth-copy.new" "$TEST_DIR/berth-copy"
-  for _ in $(seq 50); do [ -e "$BERTH_RUNROOT/$cut_id/exit.json" ] || [ "$variant" = after-wipe ] && break; sleep 0.1; done
-  sleep 1
+  # Restarting while the shim or its berth start lives; then exited.
+  for _ in $(seq 150); do
+    [ "$(b inspect -f '{{.State.Status}}' "cut-$variant")" = exited ] && break
+    sleep 0.1
+  done
   expect_eq "$(b inspect -f '{{.State.Status}}' "cut-$variant")" "exited" "a restart killed $variant: the container is exited"
   expect_contains "$(b inspect -f '{{.State.Error}}' "cut-$variant")" "restart policy" "and says the restart was cut short"
   expect_status 0 "and it starts again" -- b start "cut-$variant"
