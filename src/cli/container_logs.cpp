@@ -1,12 +1,15 @@
 // logs: the container's json-file log (rotated files first, oldest first),
 // with docker's --tail, --since, --until, -t and -f.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
 #include <thread>
 
+#include "base/unique_fd.h"
 #include "cli/commands.h"
 #include "oci/image_spec.h"
 
@@ -52,16 +55,70 @@ std::optional<LogEntry> parse_line(const std::string& line) {
   return entry;
 }
 
-std::vector<std::string> log_files(const std::filesystem::path& log) {
+// The rotated files, oldest first (the shim keeps at most max-file - 1).
+std::vector<std::string> rotated_files(const std::filesystem::path& log) {
   std::vector<std::string> files;
   for (int n = 100; n >= 1; --n) {
     std::filesystem::path rotated = log.string() + "." + std::to_string(n);
     std::error_code error;
     if (std::filesystem::exists(rotated, error)) files.push_back(rotated.string());
   }
-  files.push_back(log.string());
   return files;
 }
+
+// The log file being written, read as the shim appends to it: whole lines
+// only (the shim may be mid-write), and across rotation (the path then names
+// a new file, once what the old one held has been read).
+class LogFollower {
+ public:
+  explicit LogFollower(std::filesystem::path path) : path_(std::move(path)) { reopen(); }
+
+  // Appends the complete lines that have arrived; false when there were none.
+  bool read_lines(std::vector<std::string>& lines) {
+    bool any = false;
+    char buffer[65536];
+    for (;;) {
+      ssize_t got = fd_ ? ::read(fd_.get(), buffer, sizeof buffer) : 0;
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      partial_.append(buffer, static_cast<size_t>(got));
+      for (size_t end; (end = partial_.find('\n')) != std::string::npos; partial_.erase(0, end + 1)) {
+        lines.push_back(partial_.substr(0, end));
+        any = true;
+      }
+    }
+    return any;
+  }
+  // After a read that found nothing: moves to the file now at the path, if
+  // the shim rotated ours away. True when it did.
+  bool follow_rotation() {
+    struct stat now {};
+    if (::stat(path_.c_str(), &now) != 0 || (fd_ && now.st_ino == inode_ && now.st_dev == device_)) return false;
+    reopen();
+    return true;
+  }
+  // Whether `file` is the one held (it may have been rotated meanwhile).
+  bool holds(const std::string& file) const {
+    struct stat info {};
+    return fd_ && ::stat(file.c_str(), &info) == 0 && info.st_ino == inode_ && info.st_dev == device_;
+  }
+
+ private:
+  void reopen() {
+    fd_.reset(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+    partial_.clear();  // the shim writes whole lines before it rotates
+    struct stat info {};
+    if (fd_ && ::fstat(fd_.get(), &info) == 0) {
+      inode_ = info.st_ino;
+      device_ = info.st_dev;
+    }
+  }
+  std::filesystem::path path_;
+  UniqueFd fd_;
+  std::string partial_;
+  ino_t inode_ = 0;
+  dev_t device_ = 0;
+};
 
 }  // namespace
 
@@ -123,42 +180,47 @@ int command_logs(Invocation& invocation) {
     std::fwrite(text.data(), 1, text.size(), stream);
   };
   std::filesystem::path log = (*containers)->paths_of(record->id).log();
+  // The current file is opened first: nothing appended while the rotated
+  // ones are read is missed, and it is then followed from where it ends.
+  LogFollower current(log);
   std::vector<LogEntry> entries;
-  for (const auto& file : log_files(log)) {
+  for (const auto& file : rotated_files(log)) {
+    if (current.holds(file)) continue;  // rotated after we opened it: read below
     std::ifstream in(file);
     std::string line;
     while (std::getline(in, line))
       if (auto entry = parse_line(line)) entries.push_back(std::move(*entry));
   }
+  std::vector<std::string> lines;
+  current.read_lines(lines);
+  for (const auto& line : lines)
+    if (auto entry = parse_line(line)) entries.push_back(std::move(*entry));
   size_t first = tail_lines && *tail_lines < entries.size() ? entries.size() - *tail_lines : 0;
   for (size_t i = first; i < entries.size(); ++i) print(entries[i]);
   std::fflush(env.io().out);
   std::fflush(env.io().err);
   if (!follow) return 0;
   // Follow: read what the shim appends until the container stops.
-  std::ifstream in(log);
-  in.seekg(0, std::ios::end);
-  std::string partial;
   for (;;) {
-    std::string line;
-    bool read_any = false;
-    while (std::getline(in, line)) {
-      if (in.eof()) {  // no newline yet: the shim is mid-write
-        partial += line;
-        break;
-      }
-      read_any = true;
-      if (auto entry = parse_line(partial + line)) print(*entry);
-      partial.clear();
-    }
-    in.clear();
+    lines.clear();
+    bool read_any = current.read_lines(lines);
+    for (const auto& line : lines)
+      if (auto entry = parse_line(line)) print(*entry);
     std::fflush(env.io().out);
     std::fflush(env.io().err);
-    if (!read_any) {
-      auto current = (*containers)->find(record->id);
-      if (!current || !current->state.running()) return 0;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (read_any || current.follow_rotation()) continue;
+    auto now_record = (*containers)->find(record->id);
+    if (!now_record || !now_record->state.running()) {
+      // The last lines may have landed just before the exit was seen.
+      lines.clear();
+      current.read_lines(lines);
+      for (const auto& line : lines)
+        if (auto entry = parse_line(line)) print(*entry);
+      std::fflush(env.io().out);
+      std::fflush(env.io().err);
+      return 0;
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
 

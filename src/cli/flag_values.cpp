@@ -23,50 +23,6 @@ std::unexpected<Error> num_error(std::string_view function, std::string_view tex
   return fail("strconv.{}: parsing {}: {}", function, go_quote(text), why);
 }
 
-// strconv.ParseFloat for the decimal forms go-units hands it.
-Result<double> parse_go_float(std::string_view text) {
-  std::string_view digits = text;
-  bool negative = false;
-  if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) {
-    negative = digits[0] == '-';
-    digits.remove_prefix(1);
-  }
-  double value = 0;
-  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || end != digits.data() + digits.size() || error == std::errc::invalid_argument)
-    return num_error("ParseFloat", text, "invalid syntax");
-  if (error == std::errc::result_out_of_range) return num_error("ParseFloat", text, "value out of range");
-  return negative ? -value : value;
-}
-
-// go-units parseSize, shared by RAMInBytes (1024) and FromHumanSize (1000).
-Result<int64_t> parse_size(std::string_view text, double unit) {
-  const size_t separator = text.find_last_of("0123456789. ");
-  if (separator == std::string_view::npos) return fail("invalid size: '{}'", text);
-  std::string_view number = text.substr(0, text[separator] == ' ' ? separator : separator + 1);
-  std::string_view suffix = text.substr(separator + 1);
-  BERTH_ASSIGN(double size, parse_go_float(number));
-  if (size < 0) return fail("invalid size: '{}'", text);
-  if (!suffix.empty()) {
-    if (suffix.size() > 3) return fail("invalid suffix: '{}'", suffix);
-    std::string lower;
-    for (char c : suffix) lower += to_lower(c);
-    if (lower[0] != 'b') {
-      const std::string_view prefixes = "kmgtp";
-      const size_t power = prefixes.find(lower[0]);
-      if (power == std::string_view::npos || (lower.size() == 2 && lower[1] != 'b') ||
-          (lower.size() == 3 && lower.substr(1) != "ib"))
-        return fail("invalid suffix: '{}'", lower);
-      size *= std::pow(unit, static_cast<double>(power + 1));
-    } else if (lower.size() > 1) {
-      return fail("invalid suffix: '{}'", lower);
-    }
-  }
-  // Go would wrap a float beyond int64 silently; refuse it instead.
-  if (!std::isfinite(size) || size >= 9223372036854775807.0) return fail("invalid size: '{}'", text);
-  return static_cast<int64_t>(size);
-}
-
 // strconv's digit loop with base 0 (prefixes 0x, 0o, 0b, and 0 for octal).
 Result<uint64_t> parse_unsigned(std::string_view text, std::string_view original, int bits, std::string_view function) {
   if (text.empty()) return num_error(function, original, "invalid syntax");
@@ -136,8 +92,6 @@ size_t utf8_length(std::string_view text, size_t at, uint32_t& rune) {
 
 }  // namespace
 
-Result<int64_t> ram_in_bytes(std::string_view text) { return parse_size(text, 1024.0); }
-Result<int64_t> from_human_size(std::string_view text) { return parse_size(text, 1000.0); }
 
 Result<int64_t> parse_go_duration(std::string_view text) {
   constexpr uint64_t limit = uint64_t{1} << 63;

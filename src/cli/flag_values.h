@@ -14,19 +14,15 @@
 #include <string_view>
 #include <vector>
 
+#include "base/go_units.h"
 #include "base/result.h"
 #include "cli/go_print.h"  // go_quote
 #include "engine/container_config.h"
 
 namespace berth::cli {
 
-// go-units RAMInBytes: binary units, case-insensitive, optional "b"/"ib"
-// suffix and one space: "512m", "1.5g", "10 KiB", "100". Negative sizes and
-// unknown suffixes fail ("invalid size: 'x'", "invalid suffix: 'zz'").
-Result<int64_t> ram_in_bytes(std::string_view text);
-// go-units FromHumanSize: the same grammar with decimal units ("10m" is
-// 10,000,000), as the json-file log driver reads max-size.
-Result<int64_t> from_human_size(std::string_view text);
+using berth::from_human_size;  // base/go_units.h
+using berth::ram_in_bytes;
 
 // Go's time.ParseDuration, in nanoseconds: "30s", "1m30s", "1.5h", "500ms", "-2s", "0".
 Result<int64_t> parse_go_duration(std::string_view text);

@@ -8,6 +8,7 @@
 
 #include "base/fd_passing.h"
 #include "base/file_io.h"
+#include "base/go_units.h"
 #include "engine/container_files.h"
 #include "engine/container_launch.h"
 #include "engine/container_service.h"
@@ -69,7 +70,9 @@ std::string shim_config_text(const ContainerRecord& record, const ContainerPaths
     auto found = host.log_config.config.find(key);
     return found == host.log_config.config.end() ? std::string() : found->second;
   };
-  if (auto size = option("max-size"); !size.empty()) line("log_max_size", size);
+  // The shim counts bytes; the config keeps docker's "10m" (create checked it).
+  if (auto size = option("max-size"); !size.empty())
+    if (auto bytes = from_human_size(size); bytes && *bytes > 0) line("log_max_size", *bytes);
   if (auto files = option("max-file"); !files.empty()) line("log_max_file", files);
   std::string policy = host.restart_policy.name.empty() ? "no" : host.restart_policy.name;
   line("restart", policy);

@@ -72,6 +72,19 @@ b wait talker >/dev/null
 expect_eq "$(b logs talker | wc -l)" "2" "a second run appends to the log"
 expect_eq "$(b logs --tail 1 talker 2>&1)" "err" "logs --tail 1 counts both streams"
 expect_contains "$(b logs -t talker | head -1)" "Z out" "logs -t adds timestamps"
+# Rotation (max-size with docker's units, max-file): logs keeps the newest
+# files; logs -f follows the writer across each rotation and misses nothing.
+b run -d --name rotating --log-opt max-size=1k --log-opt max-file=2 busybox \
+  sh -c 'i=0; while [ $i -lt 60 ]; do echo line-$i; i=$((i+1)); sleep 0.05; done' >/dev/null
+expect_eq "$(timeout 30 "$BERTH" logs -f rotating | md5sum)" "$(seq 0 59 | sed 's/^/line-/' | md5sum)" \
+  "logs -f follows across rotations"
+rotating_log=$(b inspect -f '{{.LogPath}}' rotating)
+expect_eq "$(ls "$rotating_log"* | wc -l)" "2" "max-file=2 keeps two files"
+expect_eq "$(stat -c %s "$rotating_log.1")" "$(( $(stat -c %s "$rotating_log.1") <= 1000 ? $(stat -c %s "$rotating_log.1") : -1 ))" \
+  "each at most max-size (1k = 1000 bytes)"
+expect_eq "$(b logs rotating | tail -1)" "line-59" "logs reads the current file last"
+expect_eq "$(b inspect -f '{{index .HostConfig.LogConfig.Config "max-size"}}' rotating)" "1k" "inspect keeps the option as given"
+b rm rotating >/dev/null
 
 # ---- create, start -a, kill ----
 expect_status 0 "create" -- b create --name later busybox sh -c 'echo started; exit 5'
