@@ -82,20 +82,30 @@ class LogFollower {
       if (got < 0 && errno == EINTR) continue;
       if (got <= 0) break;
       partial_.append(buffer, static_cast<size_t>(got));
-      for (size_t end; (end = partial_.find('\n')) != std::string::npos; partial_.erase(0, end + 1)) {
-        lines.push_back(partial_.substr(0, end));
+      size_t start = 0;
+      for (size_t end; (end = partial_.find('\n', start)) != std::string::npos; start = end + 1) {
+        lines.push_back(partial_.substr(start, end - start));
         any = true;
       }
+      partial_.erase(0, start);
     }
     return any;
   }
-  // After a read that found nothing: moves to the file now at the path, if
-  // the shim rotated ours away. True when it did.
-  bool follow_rotation() {
+  // After a read that found nothing: follows the shim's rotation. With
+  // max-file 1 it truncates the file in place: read again from its start.
+  // Otherwise the path names a new file: what ours got meanwhile is read
+  // into `lines` first. True when the next read may find more.
+  bool follow_rotation(std::vector<std::string>& lines) {
     struct stat now {};
+    if (fd_ && ::fstat(fd_.get(), &now) == 0 && now.st_size < ::lseek(fd_.get(), 0, SEEK_CUR)) {
+      ::lseek(fd_.get(), 0, SEEK_SET);
+      partial_.clear();
+      return true;
+    }
     if (::stat(path_.c_str(), &now) != 0 || (fd_ && now.st_ino == inode_ && now.st_dev == device_)) return false;
+    read_lines(lines);
     reopen();
-    return true;
+    return static_cast<bool>(fd_);
   }
   // Whether `file` is the one held (it may have been rotated meanwhile).
   bool holds(const std::string& file) const {
@@ -203,12 +213,12 @@ int command_logs(Invocation& invocation) {
   // Follow: read what the shim appends until the container stops.
   for (;;) {
     lines.clear();
-    bool read_any = current.read_lines(lines);
+    bool more = current.read_lines(lines) || current.follow_rotation(lines);
     for (const auto& line : lines)
       if (auto entry = parse_line(line)) print(*entry);
     std::fflush(env.io().out);
     std::fflush(env.io().err);
-    if (read_any || current.follow_rotation()) continue;
+    if (more) continue;
     auto now_record = (*containers)->find(record->id);
     if (!now_record || !now_record->state.running()) {
       // The last lines may have landed just before the exit was seen.

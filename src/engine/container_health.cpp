@@ -147,9 +147,16 @@ Status ContainerService::health_probe(std::string_view name) {
   if (::fstat(run_dir.get(), &held) != 0 || ::stat(paths.run_dir.c_str(), &current) != 0 ||
       held.st_ino != current.st_ino || held.st_nlink == 0)
     return {};
-  std::string before = record.state.health.is_object() ? record.state.health.value("Status", "starting") : "starting";
-  std::string after = state.value("Status", "starting");
-  BERTH_TRY(write_file_atomic(paths.health_json().string(), state.dump(), 0600, Durability::until_reboot));
+  auto status_of = [](const nlohmann::json& health) -> std::string {
+    if (!health.is_object()) return "starting";
+    auto found = health.find("Status");
+    return found != health.end() && found->is_string() ? found->get<std::string>() : "starting";
+  };
+  std::string before = status_of(record.state.health), after = status_of(state);
+  // A probe's output may be any bytes: bad UTF-8 is replaced, not thrown on.
+  BERTH_TRY(write_file_atomic(paths.health_json().string(),
+                              state.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), 0600,
+                              Durability::until_reboot));
   if (after != before) emit(record, "health_status: " + after);  // as dockerd: on each change
   return {};
 }

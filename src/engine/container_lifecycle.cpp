@@ -158,9 +158,12 @@ Status ContainerService::refresh(ContainerRecord& record) {
       // Under the lock, the policy's restart is on its way while the shim
       // that spawns it or the `berth start` it spawned lives; with both gone
       // (killed) it never comes.
+      // A shim not known (0: a settled launch) is presumed to be on its way.
       pid_t restarter = document.value("restarter_pid", 0);
-      if (restarting && !process_alive(state.shim_pid, state.shim_start_time) &&
-          !process_alive(restarter, document.value("restarter_start_time", uint64_t{0}))) {
+      uint64_t restarter_start = document.value("restarter_start_time", uint64_t{0});
+      bool restarter_alive = restarter > 0 && restarter_start > 0 && process_alive(restarter, restarter_start);
+      bool shim_alive = state.shim_pid == 0 || process_alive(state.shim_pid, state.shim_start_time);
+      if (restarting && !shim_alive && !restarter_alive) {
         restarting = false;
         document["error"] =
             restarter > 0

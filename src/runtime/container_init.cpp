@@ -2,14 +2,16 @@
 
 #include <fcntl.h>
 #include <linux/keyctl.h>
-#include <poll.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "base/path_in_root.h"
 #include "base/sigpipe_guard.h"
@@ -35,22 +37,20 @@ Status set_host_and_domain_name(const oci::Spec& spec) {
   return {};
 }
 
-// After the byte: whether the `start` that opened the fifo committed (it
-// unlinks the fifo, then reads the byte) or went away before (berth killed
-// mid-run: the reader is gone, the fifo still there). Checked with a short,
-// growing sleep: nothing wakes a writer when its byte is read.
-bool start_committed(int writer, int fifo_fd) {
-  auto committed = [&] {
+// After the byte: waits until a `start` commits (it unlinks the fifo, then
+// reads the byte). A start killed before that leaves the byte in the pipe,
+// which this writer keeps open: the next start finds it there. Checked with
+// a short, growing sleep: nothing wakes a writer when its byte is read, and
+// with no reader left, poll would report POLLERR at once, every time.
+void await_commit(int writer, int fifo_fd) {
+  for (long wait_ns = 20'000;; wait_ns = std::min(wait_ns * 2, 20'000'000L)) {
     struct stat info {};
     int unread = 0;
-    return (::fstat(fifo_fd, &info) == 0 && info.st_nlink == 0) ||
-           (::ioctl(writer, FIONREAD, &unread) == 0 && unread == 0);
-  };
-  for (long wait_ns = 20'000;; wait_ns = std::min(wait_ns * 2, 10'000'000L)) {
-    if (committed()) return true;
-    pollfd reader_gone{writer, 0, 0};  // POLLERR comes unasked once no reader is left
+    if ((::fstat(fifo_fd, &info) == 0 && info.st_nlink == 0) ||
+        (::ioctl(writer, FIONREAD, &unread) == 0 && unread == 0))
+      return;
     timespec wait{0, wait_ns};
-    if (::ppoll(&reader_gone, 1, &wait, nullptr) > 0 && (reader_gone.revents & POLLERR)) return committed();
+    ::nanosleep(&wait, nullptr);
   }
 }
 
@@ -77,7 +77,8 @@ Result<UniqueFd> wait_for_start(int fd_dir, int fifo_fd) {
     }
     if (wrote < 0 && errno == EINTR) continue;
     if (wrote != 1) return fail_errno(errno, "write exec fifo");
-    if (start_committed(writer.get(), fifo_fd)) return writer;
+    await_commit(writer.get(), fifo_fd);
+    return writer;
   }
 }
 
@@ -191,7 +192,9 @@ void run_container_init(InitContext& context) {
   } else if (context.start_confirmation) {
     // `start` is reading the fifo until end of file: tell it why instead.
     std::string report = "e" + error.message;
-    (void)!::write(context.start_confirmation.get(), report.data(), report.size());
+    SigpipeGuard sigpipe_guard;  // a start killed after it committed reads nothing
+    if (::write(context.start_confirmation.get(), report.data(), report.size()) < 0 && errno == EPIPE)
+      sigpipe_guard.saw_epipe();
   } else {
     // After `ready` the runtime is gone: stderr is all we have.
     std::string line = "berth-runtime: container init: " + error.message + "\n";

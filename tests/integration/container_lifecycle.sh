@@ -85,6 +85,12 @@ expect_eq "$(stat -c %s "$rotating_log.1")" "$(( $(stat -c %s "$rotating_log.1")
 expect_eq "$(b logs rotating | tail -1)" "line-59" "logs reads the current file last"
 expect_eq "$(b inspect -f '{{index .HostConfig.LogConfig.Config "max-size"}}' rotating)" "1k" "inspect keeps the option as given"
 b rm rotating >/dev/null
+# With one file (max-file's default) the shim truncates it in place; what
+# was not read before that is gone, but the follower goes on from the start.
+b run -d --name truncating --log-opt max-size=1k busybox \
+  sh -c 'i=0; while [ $i -lt 40 ]; do echo line-$i; i=$((i+1)); sleep 0.05; done' >/dev/null
+expect_eq "$(timeout 30 "$BERTH" logs -f truncating | tail -1)" "line-39" "logs -f follows a log truncated in place"
+b rm truncating >/dev/null
 
 # ---- create, start -a, kill ----
 expect_status 0 "create" -- b create --name later busybox sh -c 'echo started; exit 5'
