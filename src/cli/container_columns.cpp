@@ -13,8 +13,7 @@ namespace {
 
 int64_t unix_seconds(const std::string& rfc3339) { return parse_rfc3339(rfc3339).value_or(0); }
 
-}  // namespace
-
+// docker's Status column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".
 std::string status_text(const ContainerState& state, int64_t now) {
   auto ago = [&](const std::string& when) {
     return human_duration(std::chrono::seconds(std::max<int64_t>(0, now - unix_seconds(when)))) + " ago";
@@ -47,8 +46,6 @@ std::string status_text(const ContainerState& state, int64_t now) {
   }
   return "";
 }
-
-namespace {
 
 // docker's COMMAND column: the command line quoted, cut to 20 characters with "…".
 std::string command_text(const ContainerConfig& config, bool no_trunc) {

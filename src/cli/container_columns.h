@@ -16,9 +16,6 @@ struct ContainerSizes {
   uint64_t root_fs = 0;  // that plus its image (SizeRootFs)
 };
 
-// docker's Status column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".
-std::string status_text(const ContainerState& state, int64_t now);
-
 // One container's row: ID, Image, Command, CreatedAt, RunningFor, Status,
 // State, Ports, Names, Labels, Mounts, Networks, LocalVolumes, and Size when
 // the sizes were measured.

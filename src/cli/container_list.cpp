@@ -127,18 +127,16 @@ int command_ps(Invocation& invocation) {
   std::map<Digest, std::optional<uint64_t>> image_sizes;
   auto image_size = [&](const Digest& id) -> std::optional<uint64_t> {
     auto [known, added] = image_sizes.try_emplace(id);
-    if (added) {
-      auto images = env.images();
-      auto found = images ? (*images)->find(id.str()) : Result<ImageSummary>(std::unexpected((images.error())));
-      if (found) known->second = found->size;
-    }
+    if (added)
+      if (auto images = env.images())
+        if (auto found = (*images)->find(id.str())) known->second = found->size;
     return known->second;
   };
   std::vector<nlohmann::json> rows;
   int shown = 0;
   for (const auto& record : *records) {
     if (last > 0 && shown >= last) break;
-    if (!everything && !record.state.running() && record.state.status != ContainerStatus::restarting) continue;
+    if (!everything && !record.state.active()) continue;
     if (!keep(record, *filters)) continue;
     ++shown;
     if (quiet) {

@@ -211,23 +211,20 @@ int command_logs(Invocation& invocation) {
   std::fflush(env.io().err);
   if (!follow) return 0;
   // Follow: read what the shim appends until the container stops.
-  for (;;) {
+  auto print_arrivals = [&] {
     lines.clear();
     bool more = current.read_lines(lines) || current.follow_rotation(lines);
     for (const auto& line : lines)
       if (auto entry = parse_line(line)) print(*entry);
     std::fflush(env.io().out);
     std::fflush(env.io().err);
-    if (more) continue;
+    return more;
+  };
+  for (;;) {
+    if (print_arrivals()) continue;
     auto now_record = (*containers)->find(record->id);
     if (!now_record || !now_record->state.running()) {
-      // The last lines may have landed just before the exit was seen.
-      lines.clear();
-      current.read_lines(lines);
-      for (const auto& line : lines)
-        if (auto entry = parse_line(line)) print(*entry);
-      std::fflush(env.io().out);
-      std::fflush(env.io().err);
+      print_arrivals();  // the last lines may have landed just before the exit was seen
       return 0;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -63,11 +63,6 @@ struct MeasuredContainer {
   uint64_t size_rw = 0;
 };
 
-// As docker's: running, paused and restarting containers are the active ones.
-bool is_active(const ContainerRecord& record) {
-  return record.state.running() || record.state.status == ContainerStatus::restarting;
-}
-
 Result<std::string> containers_space_usage(const std::vector<MeasuredContainer>& containers, int64_t now) {
   static const nlohmann::json headers{{"ID", "CONTAINER ID"},  {"Image", "IMAGE"},       {"Command", "COMMAND"},
                                       {"LocalVolumes", "LOCAL VOLUMES"}, {"Size", "SIZE"}, {"RunningFor", "CREATED"},
@@ -121,7 +116,7 @@ int command_system_df(Invocation& invocation) {
   for (auto& record : *records) {
     uint64_t size_rw = (*containers)->writable_size(record);
     containers_size += size_rw;
-    if (is_active(record)) {
+    if (record.state.active()) {
       ++active_containers;
     } else {
       containers_reclaimable += size_rw;

@@ -165,7 +165,7 @@ Result<ContainerPruneReport> ContainerService::prune(const std::function<bool(co
   BERTH_ASSIGN(std::vector<ContainerRecord> records, list());
   ContainerPruneReport report;
   for (const ContainerRecord& record : records) {
-    if (record.state.running() || record.state.status == ContainerStatus::restarting) continue;
+    if (record.state.active()) continue;
     if (keep && keep(record)) continue;
     uint64_t size = writable_size(record);
     auto done = remove(record.id, {});

@@ -143,7 +143,7 @@ static void fold_health(const ContainerConfig& config, const ContainerPaths& pat
 Status ContainerService::refresh(ContainerRecord& record) {
   BERTH_TRY(settle_abandoned_launch(record));
   ContainerState& state = record.state;
-  if (!state.running() && state.status != ContainerStatus::restarting) return {};
+  if (!state.active()) return {};
   ContainerPaths paths = paths_of(record.id);
   fold_health(record.config, paths, state);
   if (auto report = read_file(paths.exit_json().string())) {
@@ -291,7 +291,7 @@ Status ContainerService::kill(std::string_view name, int signal) {
 Result<int> ContainerService::wait(std::string_view name) {
   for (;;) {
     BERTH_ASSIGN(ContainerRecord record, find(name));
-    if (!record.state.running() && record.state.status != ContainerStatus::restarting) return record.state.exit_code;
+    if (!record.state.active()) return record.state.exit_code;
     if (record.state.status == ContainerStatus::restarting) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
@@ -306,7 +306,7 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
   BERTH_ASSIGN(auto held, lock(found.id));
   BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
   BERTH_TRY(refresh(record));
-  if (record.state.running() || record.state.status == ContainerStatus::restarting) {
+  if (record.state.active()) {
     if (!options.force)
       return fail(
           "cannot remove container \"/{}\": container is running: stop the container before removing or force remove",

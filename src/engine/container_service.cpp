@@ -44,8 +44,7 @@ Status ContainerService::save_state(const ContainerRecord& record) {
 
 Result<ContainerRecord> ContainerService::find(std::string_view name) {
   BERTH_ASSIGN(ContainerRecord record, lookup(name));
-  if (!record.state.running() && record.state.status != ContainerStatus::restarting &&
-      !abandoned_launch_possible(record))
+  if (!record.state.active() && !abandoned_launch_possible(record))
     return record;
   BERTH_ASSIGN(auto held, lock(record.id));
   BERTH_ASSIGN(record, lookup(record.id));  // as it is now that we hold the lock
@@ -59,8 +58,7 @@ Result<std::vector<ContainerRecord>> ContainerService::list() {
   records.reserve(rows.size());
   for (const auto& row : rows) {
     BERTH_ASSIGN(ContainerRecord record, record_from_row(row));
-    if (record.state.running() || record.state.status == ContainerStatus::restarting ||
-        abandoned_launch_possible(record)) {
+    if (record.state.active() || abandoned_launch_possible(record)) {
       auto folded = find(record.id);
       if (!folded) {
         if (folded.error().errno_value == ENOENT) continue;  // removed meanwhile

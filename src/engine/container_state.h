@@ -41,6 +41,9 @@ struct ContainerState {
   nlohmann::json health;
 
   bool running() const { return status == ContainerStatus::running || status == ContainerStatus::paused; }
+  // Running, or about to be again (its restart policy's start is due):
+  // what docker counts as active, and nothing to prune, wait out or remove unforced.
+  bool active() const { return running() || status == ContainerStatus::restarting; }
   // Docker's inspect "State" object.
   nlohmann::ordered_json docker_json() const;
   // The stored document (Docker's fields and berth's).

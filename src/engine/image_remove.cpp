@@ -128,36 +128,39 @@ Result<ImageDiskUsage> LocalImageService::disk_usage(const std::map<Digest, int>
     blob_bytes[blob] = size;
     usage.size += size;
   }
+  // Each image's layers once (a layer may repeat within one image), and how
+  // many images use each.
+  std::vector<std::set<Digest>> image_layers;
   std::map<Digest, int> layer_users;
-  for (const auto& record : records)
-    for (const Digest& chain : std::set<Digest>(record.layers.begin(), record.layers.end())) ++layer_users[chain];
+  for (const auto& record : records) {
+    image_layers.emplace_back(record.layers.begin(), record.layers.end());
+    for (const Digest& chain : image_layers.back()) ++layer_users[chain];
+  }
   auto bytes_of = [](const std::map<Digest, uint64_t>& sizes, const Digest& digest) {
     auto found = sizes.find(digest);
     return found == sizes.end() ? uint64_t{0} : found->second;
   };
-  // Whatever an image in use holds (layers, config, manifest, layer blobs)
-  // stays; the rest is what `image prune -a` would reclaim.
+  // Whatever an image in use holds (layers and their compressed blobs,
+  // config, manifest) stays; the rest is what `image prune -a` would reclaim.
   std::set<Digest> kept_layers, kept_blobs;
-  for (const auto& record : records) {
+  for (size_t index = 0; index < records.size(); ++index) {
+    const ImageRecord& record = records[index];
     ImageSummary summary = summarize(record);
     if (auto found = containers_per_image.find(record.id); found != containers_per_image.end())
       summary.containers = found->second;
     uint64_t shared = 0;
-    for (const Digest& chain : std::set<Digest>(record.layers.begin(), record.layers.end()))
+    for (const Digest& chain : image_layers[index])
       if (layer_users[chain] > 1) shared += bytes_of(layer_bytes, chain);
     summary.shared_size = shared;
     if (summary.containers > 0) {
       ++usage.active_images;
-      kept_layers.insert(record.layers.begin(), record.layers.end());
-      kept_blobs.insert(record.id);
-      if (record.manifest_digest) {
-        kept_blobs.insert(*record.manifest_digest);
-        if (auto bytes = content_.read_blob(*record.manifest_digest, 4 << 20)) {
-          auto document = parse_manifest_document(*bytes, record.manifest_media_type);
-          if (auto* manifest = document ? std::get_if<ImageManifest>(&*document) : nullptr)
-            for (const auto& layer : manifest->layers) kept_blobs.insert(layer.digest);
-        }
+      for (const Digest& chain : image_layers[index]) {
+        kept_layers.insert(chain);
+        BERTH_ASSIGN(auto layer, metadata_.get_layer(chain));
+        if (layer && layer->blob_digest) kept_blobs.insert(*layer->blob_digest);
       }
+      kept_blobs.insert(record.id);
+      if (record.manifest_digest) kept_blobs.insert(*record.manifest_digest);
     }
     usage.details.push_back(std::move(summary));
   }

@@ -25,6 +25,8 @@
 #include <string>
 #include <type_traits>
 
+#include "base/shared_library.h"
+
 // X(return type, name, (parameters), (arguments)) for every function berth calls.
 #define BERTH_ARCHIVE_FUNCTIONS(X) \
   X(time_t, archive_entry_atime, (struct archive_entry* a0), (a0)) \
@@ -119,13 +121,12 @@ struct Library {
 
 Library load() {
   Library library;
-  // Never closed: archive objects may live until the process ends.
-  void* handle = ::dlopen(kLibarchiveSoname, RTLD_NOW | RTLD_LOCAL);
-  if (!handle) {
-    const char* why = ::dlerror();
-    library.error = std::string("load ") + kLibarchiveSoname + ": " + (why ? why : "unknown error");
+  auto opened = open_shared_library(kLibarchiveSoname);
+  if (!opened) {
+    library.error = opened.error().message;
     return library;
   }
+  void* handle = *opened;
   std::array<void*, static_cast<size_t>(Slot::count)> found{};
   for (size_t index = 0; index < kNames.size(); ++index) {
     found[index] = ::dlsym(handle, kNames[index]);

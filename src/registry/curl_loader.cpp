@@ -23,6 +23,8 @@
 #include <cstdint>
 #include <mutex>
 
+#include "base/shared_library.h"
+
 static_assert(sizeof(long) == sizeof(uintptr_t) && sizeof(void*) == sizeof(uintptr_t) &&
                   sizeof(curl_off_t) == sizeof(uintptr_t),
               "the variadic forwarding below assumes 64-bit longs, pointers and curl_off_t");
@@ -63,13 +65,12 @@ bool resolve(void* library, const char* name, Function& target, std::string& err
 
 CurlFunctions load() {
   CurlFunctions functions;
-  // Never closed: curl keeps global state for the life of the process.
-  void* library = ::dlopen(kLibcurlSoname, RTLD_NOW | RTLD_LOCAL);
-  if (!library) {
-    const char* why = ::dlerror();
-    functions.error = std::string("load ") + kLibcurlSoname + ": " + (why ? why : "unknown error");
+  auto opened = open_shared_library(kLibcurlSoname);
+  if (!opened) {
+    functions.error = opened.error().message;
     return functions;
   }
+  void* library = *opened;
   std::string& error = functions.error;
   resolve(library, "curl_global_init", functions.global_init, error);
   resolve(library, "curl_global_cleanup", functions.global_cleanup, error);
