@@ -20,7 +20,7 @@ namespace berth {
 namespace {
 
 // The shim's inherited fds, by the contract.
-constexpr int kReadyFd = 3, kStdinFd = 4, kOutputFd = 5, kStderrFd = 6;
+constexpr int kReadyFd = 3, kStdinFd = 4, kOutputFd = 5, kStderrFd = 6, kMountNamespaceFd = 7;
 
 struct Pipe {
   UniqueFd read, write;
@@ -83,6 +83,8 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   options.id = request.id;
   options.bundle = request.bundle;
   options.own_terminal = request.terminal;
+  options.config_text = request.config_text;
+  options.parsed_spec = request.spec;
   auto created = runtime::create_container(store, options);
   if (!created) die(created.error().message);
   pid_t pid = created->state.pid;
@@ -95,7 +97,11 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   if (!written) die(written.error().message);
   int output = request.terminal ? created->pty_master.get() : stdout_read;
   if (output < 0) die("the container has no terminal to hand over");
+  // Optional for the shim (see shim/shim_setup.h): without it the init's
+  // exit only reaches the shim later.
+  UniqueFd mount_namespace(::open(fmt::format("/proc/{}/ns/mnt", pid).c_str(), O_RDONLY | O_CLOEXEC));
   if (!place_fds({{ready, kReadyFd},
+                  {mount_namespace.get(), kMountNamespaceFd},
                   {request.terminal ? -1 : stdin_write, kStdinFd},
                   {output, kOutputFd},
                   {request.terminal ? -1 : stderr_read, kStderrFd},
@@ -103,8 +109,9 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
                   {null_fd.get(), 1},
                   {null_fd.get(), 2}}))
     die("hand the stdio to the shim");
+  if (!mount_namespace) ::close(kMountNamespaceFd);  // whatever sits there is not one
   // Nothing else (the runtime's own fds) reaches the shim.
-  close_fds_except({kReadyFd, kStdinFd, kOutputFd, kStderrFd});
+  close_fds_except({kReadyFd, kStdinFd, kOutputFd, kStderrFd, kMountNamespaceFd});
   const char* argv[] = {"berth-shim", request.run_dir.c_str(), nullptr};
   const char* envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", nullptr};
   ::execve(request.shim_path.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(envp));

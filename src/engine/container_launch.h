@@ -17,6 +17,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "oci/runtime_spec.h"
 
 namespace berth {
 
@@ -29,6 +30,10 @@ struct LaunchRequest {
   std::string shim_config;   // shim.conf without the pid line, which the launcher adds
   bool terminal = false;     // process.terminal: the shim gets the pty master
   bool open_stdin = false;   // a stdin pipe the shim writes (else /dev/null)
+  // The bundle's config.json as written, and the spec it was written from:
+  // the launcher, a fork of the caller, creates from these in its memory.
+  const std::string* config_text = nullptr;
+  const oci::Spec* spec = nullptr;
 };
 
 struct LaunchedContainer {

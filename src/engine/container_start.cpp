@@ -228,7 +228,8 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
       // tree (whiteouts only), which a redirect, metacopy or index would break.
       fmt::format("lowerdir={},upperdir={},workdir={},index=off,redirect_dir=off,metacopy=off", lower,
                   paths.upper().string(), paths.work().string());
-  BERTH_TRY(write_file_atomic(paths.config_json().string(), oci::write_spec(spec), 0600, Durability::until_reboot));
+  std::string config_text = oci::write_spec(spec);
+  BERTH_TRY(write_file_atomic(paths.config_json().string(), config_text, 0600, Durability::until_reboot));
   BERTH_TRY(release_runtime(record));  // the runtime state of an earlier run
 
   // The shim decides the next restart from this count: it includes this start.
@@ -243,6 +244,8 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   request.shim_config = shim_config_text(record, paths, options_, self, options);
   request.terminal = record.config.tty;
   request.open_stdin = record.config.open_stdin;
+  request.config_text = &config_text;
+  request.spec = &spec;
   BERTH_TRY(make_directories(paths.runtime_root.string(), 0700));
   BERTH_ASSIGN(LaunchedContainer launched, launch_container(request));
 

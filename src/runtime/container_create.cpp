@@ -118,11 +118,17 @@ Status write_pid_file(const std::string& path, pid_t pid) {
 
 Result<CreatedContainer> create_container(const StateStore& store, const CreateOptions& options) {
   BERTH_ASSIGN(std::string bundle, absolute_path(options.bundle.empty() ? "." : options.bundle));
-  auto config_text = read_file(bundle + "/config.json");
+  Result<std::string> config_text = options.config_text ? Result<std::string>(*options.config_text)
+                                                        : read_file(bundle + "/config.json");
   if (!config_text) return with_context(std::move(config_text), "load config");
-  auto parsed = oci::parse_spec(*config_text);
-  if (!parsed) return with_context(std::move(parsed), "config.json");
-  auto spec = std::make_unique<oci::Spec>(std::move(*parsed));
+  std::unique_ptr<oci::Spec> spec;
+  if (options.parsed_spec) {
+    spec = std::make_unique<oci::Spec>(*options.parsed_spec);
+  } else {
+    auto parsed = oci::parse_spec(*config_text);
+    if (!parsed) return with_context(std::move(parsed), "config.json");
+    spec = std::make_unique<oci::Spec>(std::move(*parsed));
+  }
   if (!spec->process) return fail("config.json: process: is required to create a container");
   // Compiled here, once, so the init only installs it; a bad profile fails before any process exists.
   std::optional<SeccompProgram> seccomp;
@@ -149,6 +155,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   state.owner = "root";
   state.annotations = spec->annotations;
   state.new_user_namespace = plan.new_user_namespace;
+  state.has_exit_hooks = !spec->hooks.poststart.empty() || !spec->hooks.poststop.empty();
   // A pid namespace joined by path is someone else's: the init is not its pid 1.
   const oci::Namespace* pid_namespace = spec->linux.find_namespace(oci::NamespaceType::pid);
   state.shares_pid_namespace = !pid_namespace || !pid_namespace->path.empty();

@@ -28,6 +28,10 @@ struct CreateOptions {
   // `run` in the foreground with process.terminal and no console socket:
   // the caller becomes the terminal (CreatedContainer::pty_master), as runc.
   bool own_terminal = false;
+  // A caller that has just written the bundle's config.json may pass its
+  // text and the spec it came from, which then are not read back and parsed.
+  const std::string* config_text = nullptr;
+  const oci::Spec* parsed_spec = nullptr;
 };
 
 struct CreatedContainer {

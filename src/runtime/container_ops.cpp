@@ -147,6 +147,7 @@ Status start_container(const StateStore& store, const std::string& id) {
     if (!init_alive(container.state)) break;
   }
   if (!report.empty() && report[0] == 'e') return fail("{}", report.substr(1));
+  if (!container.state.has_exit_hooks) return {};
   BERTH_ASSIGN(oci::Spec spec, container_spec(store, id));
   run_hooks_or_warn(spec.hooks.poststart, "poststart", hook_state_json(container.state, ContainerStatus::running));
   return {};
@@ -178,7 +179,7 @@ Status delete_container(const StateStore& store, const std::string& id, bool for
     if (!force) return fail("cannot delete container {} that is not stopped: {}", id, status_name(container.status));
   }
   auto cgroup = container_cgroup(container.state);
-  auto spec = container_spec(store, id);
+  auto spec = container.state.has_exit_hooks ? container_spec(store, id) : fail("config.json: not read, no hooks");
   return teardown_container(store, container.state, cgroup ? cgroup->get() : nullptr, spec ? &*spec : nullptr);
 }
 

@@ -42,7 +42,8 @@ json ContainerState::to_json() const {
               {"cgroup", cgroup},
               {"namespace_paths", namespace_paths},
               {"shares_pid_namespace", shares_pid_namespace},
-              {"new_user_namespace", new_user_namespace}};
+              {"new_user_namespace", new_user_namespace},
+              {"has_exit_hooks", has_exit_hooks}};
 }
 
 Result<ContainerState> ContainerState::from_json(const json& document) {
@@ -60,6 +61,7 @@ Result<ContainerState> ContainerState::from_json(const json& document) {
     state.namespace_paths = document.value("namespace_paths", std::vector<std::string>{});
     state.shares_pid_namespace = document.value("shares_pid_namespace", false);
     state.new_user_namespace = document.value("new_user_namespace", false);
+    state.has_exit_hooks = document.value("has_exit_hooks", true);
     return state;
   } catch (const json::exception& error) {
     return fail("malformed state: {}", error.what());

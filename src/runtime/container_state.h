@@ -32,6 +32,10 @@ struct ContainerState {
   std::vector<std::string> namespace_paths;  // "/proc/PID/ns/net" for each namespace the container owns
   bool shares_pid_namespace = false;         // no pid namespace of its own: kill must reach every process
   bool new_user_namespace = false;
+  // Whether config.json has poststart or poststop hooks: without any, start
+  // and delete need not read and parse it (tens of KB with a seccomp
+  // profile). A state written before this field counts as having some.
+  bool has_exit_hooks = true;
 
   nlohmann::json to_json() const;
   static Result<ContainerState> from_json(const nlohmann::json& document);

@@ -99,6 +99,7 @@ class ShimLoop final : public AttachInput {
       outputs_[1].frame = frame_kind::stderr_data;
       output_count_ = 2;
     }
+    container_mount_namespace_ = std::move(fds.mount_namespace);
     next_probe_ms_ = started_ms_ + config_.health_start_ms;
     // Alive now: it waits for our ready report. Gone already: we remove.
     if (config_.auto_remove && config_.client_pid > 0)
@@ -148,6 +149,7 @@ class ShimLoop final : public AttachInput {
   bool stdin_close_requested_ = false;
 
   UniqueFd init_pidfd_;  // only when the init is not our child
+  UniqueFd container_mount_namespace_;  // see mount_namespace_fd_number
   UniqueFd client_pidfd_;  // the foreground `berth run` that removes the container (--rm)
   std::optional<ExitRecord> exit_;
   Phase phase_ = Phase::running;
@@ -351,6 +353,9 @@ void ShimLoop::finish_draining(uint64_t now) {
   }
   write_record();
   attach_.send_exit(record.exit_code);
+  // Reported: now the kernel may take the container's mounts down, here,
+  // before any restart mounts its root again.
+  container_mount_namespace_.reset();
   stdin_pending_.clear();
   stdin_pipe_.reset();
   phase_ = Phase::notifying;

@@ -12,6 +12,12 @@ inline constexpr int ready_fd_number = 3;
 inline constexpr int stdin_fd_number = 4;
 inline constexpr int stdout_fd_number = 5;  // the pty master with terminal=1
 inline constexpr int stderr_fd_number = 6;
+// Optional: the container's mount namespace (/proc/PID/ns/mnt of its init).
+// Holding it means the init's exit does not unmount the container's mounts
+// (a chain of RCU grace periods, ~1 ms here) before its parent, the shim,
+// learns of the exit: that work waits until the shim lets go, after it has
+// reported the exit.
+inline constexpr int mount_namespace_fd_number = 7;
 
 // Ignores SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGTTIN and SIGTTOU, blocks
 // SIGCHLD and returns a signalfd for it.
@@ -22,6 +28,7 @@ struct InheritedFds {
   UniqueFd stdout_pipe;  // read end, without terminal
   UniqueFd stderr_pipe;  // read end, without terminal
   UniqueFd pty_master;   // with terminal
+  UniqueFd mount_namespace;  // when the engine passed one
 };
 
 // Takes fds 4..6 as the config says they are used: close-on-exec and

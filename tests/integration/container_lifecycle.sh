@@ -109,6 +109,10 @@ orphan_id=$(b inspect -f '{{.Id}}' orphan)
 init_pid=$(b inspect -f '{{.State.Pid}}' orphan)
 shim_pid=$(awk '{print $4}' "/proc/$init_pid/stat")
 expect_eq "$(cat /proc/$shim_pid/comm)" "berth-shim" "the init's parent is berth-shim"
+# The shim holds the container's mount namespace, so that the init's exit
+# reaches it before the kernel has unmounted everything (shim_setup.h).
+expect_eq "$(readlink "/proc/$shim_pid/fd/7")" "$(readlink "/proc/$init_pid/ns/mnt")" \
+  "the shim holds the container's mount namespace"
 kill -9 "$shim_pid"
 sleep 0.2
 expect_eq "$(b inspect -f '{{.State.Status}} {{.State.ExitCode}}' orphan)" "exited 255" "a dead shim's container shows as exited"
