@@ -159,10 +159,9 @@ int command_run(Invocation& invocation) {
     return 0;
   }
   int status = relay_until_exit(env, **containers, *id, *started, flags.config, flags.detach_keys, flags.sig_proxy);
-  if (flags.host.auto_remove) {
-    auto record = (*containers)->find(*id);
-    if (record && !record->state.running()) (void)(*containers)->remove(*id, {.force = true, .volumes = true});
-  }
+  // Unless it still runs (detached with the detach keys): then its shim
+  // removes it when it ends. Without force, remove refuses a running one.
+  if (flags.host.auto_remove) (void)(*containers)->remove(*id, {.force = false, .volumes = true});
   return status;
 }
 

@@ -46,7 +46,7 @@ Result<CreateContainerResult> ContainerService::create(const CreateContainerRequ
   if (error) return fail("create {}: {}", paths.dir.parent_path().string(), error.message());
   if (::mkdir(paths.dir.c_str(), 0710) != 0) return fail_errno(errno, "create {}", paths.dir.string());
   auto undo = [&] { (void)remove_path(paths.dir); };
-  for (const auto& dir : {paths.rootfs(), paths.upper(), paths.work()}) {
+  for (const auto& dir : {paths.upper(), paths.work()}) {
     if (::mkdir(dir.c_str(), 0755) != 0) {
       int err = errno;
       undo();
@@ -65,7 +65,7 @@ Result<CreateContainerResult> ContainerService::create(const CreateContainerRequ
   }
   // Volumes after the row: their references name the container.
   auto attached = attach_volumes(record);
-  if (attached) attached = save_state(record);
+  if (attached && !record.state.volumes.empty()) attached = save_state(record);
   if (!attached) {
     (void)detach_volumes(record, /*remove_anonymous=*/true);
     (void)images_.metadata().remove_container_row(record.id);

@@ -140,7 +140,7 @@ static void fold_health(const ContainerConfig& config, const ContainerPaths& pat
     state.health = {{"Status", "starting"}, {"FailingStreak", 0}, {"Log", nlohmann::json::array()}};
 }
 
-Status ContainerService::refresh(ContainerRecord& record) {
+Status ContainerService::refresh(ContainerRecord& record, Persist persist) {
   BERTH_TRY(settle_abandoned_launch(record));
   ContainerState& state = record.state;
   if (!state.active()) return {};
@@ -199,7 +199,7 @@ Status ContainerService::refresh(ContainerRecord& record) {
     state.pid = 0;
   } else if (!process_alive(state.shim_pid, state.shim_start_time)) {
     // The shim may have written its report just before it went.
-    if (path_exists(paths.exit_json())) return refresh(record);
+    if (path_exists(paths.exit_json())) return refresh(record, persist);
     (void)runtime::kill_container(runtime::StateStore(paths.runtime_root.string()), record.id, SIGKILL, true);
     state.status = ContainerStatus::exited;
     state.exit_code = 255;
@@ -210,6 +210,7 @@ Status ContainerService::refresh(ContainerRecord& record) {
     return {};  // running
   }
   BERTH_TRY(release_runtime(record));
+  if (persist == Persist::no) return {};
   return save_state(record);
 }
 
@@ -305,7 +306,9 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
   BERTH_ASSIGN(ContainerRecord found, lookup(name));
   BERTH_ASSIGN(auto held, lock(found.id));
   BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
-  BERTH_TRY(refresh(record));
+  // Not saved: the row goes below. Should the removal fail first, the next
+  // refresh folds the same exit again (the run dir goes after the row).
+  BERTH_TRY(refresh(record, Persist::no));
   if (record.state.active()) {
     if (!options.force)
       return fail(

@@ -218,8 +218,10 @@ class ContainerService {
  private:
   Result<ContainerRecord> lookup(std::string_view name);
   Result<store::FileLock> lock(const std::string& id);
-  // Folds exit.json / a dead shim / a lost run dir into the record (caller holds the lock).
-  Status refresh(ContainerRecord& record);
+  // Folds exit.json / a dead shim / a lost run dir into the record (caller
+  // holds the lock) and saves it, unless the caller removes the row next.
+  enum class Persist { yes, no };
+  Status refresh(ContainerRecord& record, Persist persist = Persist::yes);
   Status save_state(const ContainerRecord& record);
   // A start killed (berth was) between launching the shim and recording the
   // start leaves a run dir with a live shim, and an init either still

@@ -189,6 +189,7 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   BERTH_TRY(remove_path(paths.run_dir));
   BERTH_TRY(make_directories(paths.run_dir.parent_path().string(), 0711));
   if (::mkdir(paths.run_dir.c_str(), 0700) != 0) return fail_errno(errno, "create {}", paths.run_dir.string());
+  if (::mkdir(paths.rootfs().c_str(), 0755) != 0) return fail_errno(errno, "create {}", paths.rootfs().string());
 
   std::string hostname = record.config.hostname.empty() ? record.id.substr(0, 12) : record.config.hostname;
   bool host_network = record.host.network_mode == "host";
