@@ -161,7 +161,8 @@ int command_run(Invocation& invocation) {
   int status = relay_until_exit(env, **containers, *id, *started, flags.config, flags.detach_keys, flags.sig_proxy);
   // Unless it still runs (detached with the detach keys): then its shim
   // removes it when it ends. Without force, remove refuses a running one.
-  if (flags.host.auto_remove) (void)(*containers)->remove(*id, {.force = false, .volumes = true});
+  if (flags.host.auto_remove)
+    (void)(*containers)->remove(*id, {.force = false, .volumes = true, .leave_files_to_shim = true});
   return status;
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "base/file_io.h"
+#include "base/remove_tree.h"
 #include "base/unique_fd.h"
 #include "engine/container_names.h"
 #include "engine/container_service.h"
@@ -161,6 +162,23 @@ uint64_t ContainerService::writable_size(const ContainerRecord& record) const {
   return total;
 }
 
+// What `run --rm` left for a shim that died before it deleted it (see
+// RemoveOptions::leave_files_to_shim). A minute old: a live shim deletes
+// its leftovers within moments of its client's end.
+void ContainerService::sweep_trash() {
+  std::filesystem::path trash = options_.root / "trash";
+  UniqueFd trash_fd(::open(trash.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!trash_fd) return;
+  std::error_code error;
+  time_t now = ::time(nullptr);
+  for (const auto& entry : std::filesystem::directory_iterator(trash, error)) {
+    struct stat info {};
+    std::string name = entry.path().filename().string();
+    if (::fstatat(trash_fd.get(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || now - info.st_ctime < 60) continue;
+    (void)remove_tree(trash_fd.get(), name);
+  }
+}
+
 Result<ContainerPruneReport> ContainerService::prune(const std::function<bool(const ContainerRecord&)>& keep) {
   BERTH_ASSIGN(std::vector<ContainerRecord> records, list());
   ContainerPruneReport report;
@@ -178,6 +196,7 @@ Result<ContainerPruneReport> ContainerService::prune(const std::function<bool(co
     report.removed.push_back(record.id);
     report.reclaimed_bytes += size;
   }
+  sweep_trash();
   events_.emit(Event{.type = "container", .action = "prune", .attributes = {{"reclaimed", std::to_string(report.reclaimed_bytes)}}});
   return report;
 }

@@ -7,7 +7,7 @@
 #include "base/file_io.h"
 #include "base/path_in_root.h"
 #include "base/unique_fd.h"
-#include "store/remove_tree.h"
+#include "base/remove_tree.h"
 
 namespace berth {
 
@@ -67,7 +67,7 @@ Status remove_path(const std::filesystem::path& path) {
     if (errno == ENOENT) return {};
     return fail_errno(errno, "open {}", path.parent_path().string());
   }
-  return store::remove_tree(parent.get(), path.filename().string());
+  return remove_tree(parent.get(), path.filename().string());
 }
 
 }  // namespace berth

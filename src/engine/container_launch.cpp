@@ -20,7 +20,7 @@ namespace berth {
 namespace {
 
 // The shim's inherited fds, by the contract.
-constexpr int kReadyFd = 3, kStdinFd = 4, kOutputFd = 5, kStderrFd = 6, kMountNamespaceFd = 7;
+constexpr int kReadyFd = 3, kStdinFd = 4, kOutputFd = 5, kStderrFd = 6, kMountNamespaceFd = 7, kNetNamespaceFd = 8;
 
 struct Pipe {
   UniqueFd read, write;
@@ -100,8 +100,10 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   // Optional for the shim (see shim/shim_setup.h): without it the init's
   // exit only reaches the shim later.
   UniqueFd mount_namespace(::open(fmt::format("/proc/{}/ns/mnt", pid).c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd net_namespace(::open(fmt::format("/proc/{}/ns/net", pid).c_str(), O_RDONLY | O_CLOEXEC));
   if (!place_fds({{ready, kReadyFd},
                   {mount_namespace.get(), kMountNamespaceFd},
+                  {net_namespace.get(), kNetNamespaceFd},
                   {request.terminal ? -1 : stdin_write, kStdinFd},
                   {output, kOutputFd},
                   {request.terminal ? -1 : stderr_read, kStderrFd},
@@ -110,8 +112,9 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
                   {null_fd.get(), 2}}))
     die("hand the stdio to the shim");
   if (!mount_namespace) ::close(kMountNamespaceFd);  // whatever sits there is not one
+  if (!net_namespace) ::close(kNetNamespaceFd);
   // Nothing else (the runtime's own fds) reaches the shim.
-  close_fds_except({kReadyFd, kStdinFd, kOutputFd, kStderrFd, kMountNamespaceFd});
+  close_fds_except({kReadyFd, kStdinFd, kOutputFd, kStderrFd, kMountNamespaceFd, kNetNamespaceFd});
   const char* argv[] = {"berth-shim", request.run_dir.c_str(), nullptr};
   const char* envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", nullptr};
   ::execve(request.shim_path.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(envp));

@@ -2,6 +2,7 @@
 // killing, waiting and removing.
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -302,6 +303,15 @@ Result<int> ContainerService::wait(std::string_view name) {
   }
 }
 
+// Moves the container's directory to <root>/trash/<id> if its shim lives
+// to delete it (see RemoveOptions::leave_files_to_shim); false: not moved.
+static bool leave_to_shim(const ContainerRecord& record, const ContainerPaths& paths) {
+  if (!process_alive(record.state.shim_pid, record.state.shim_start_time)) return false;
+  std::filesystem::path trash = paths.dir.parent_path().parent_path() / "trash";
+  if (::mkdir(trash.c_str(), 0700) != 0 && errno != EEXIST) return false;
+  return ::rename(paths.dir.c_str(), (trash / record.id).c_str()) == 0;
+}
+
 Status ContainerService::remove(std::string_view name, const RemoveOptions& options) {
   BERTH_ASSIGN(ContainerRecord found, lookup(name));
   BERTH_ASSIGN(auto held, lock(found.id));
@@ -330,8 +340,11 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
   BERTH_TRY(detach_volumes(record, options.volumes));
   BERTH_TRY(images_.metadata().remove_container_row(record.id));
   ContainerPaths paths = paths_of(record.id);
+  // Moved before the run dir goes: the shim takes a missing run dir as the
+  // sign that the container was removed, and then deletes what we left.
+  bool left_to_shim = options.leave_files_to_shim && leave_to_shim(record, paths);
   BERTH_TRY(remove_path(paths.run_dir));
-  BERTH_TRY(remove_path(paths.dir));
+  if (!left_to_shim) BERTH_TRY(remove_path(paths.dir));
   std::error_code ignored;
   std::filesystem::remove(options_.runroot / "locks" / record.id, ignored);
   emit(record, "destroy");

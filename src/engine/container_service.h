@@ -72,6 +72,11 @@ struct StartResult {
 struct RemoveOptions {
   bool force = false;
   bool volumes = false;
+  // `run --rm` in the foreground: the container's directory (its upper and
+  // work dirs and log) is moved to <root>/trash/<id> for the shim, which
+  // waits for this process to end, to delete. Deleting a tree costs disk
+  // metadata writes (and discards), which then no longer delay the command.
+  bool leave_files_to_shim = false;
 };
 
 // docker exec: a further process in a running container.
@@ -223,6 +228,7 @@ class ContainerService {
   enum class Persist { yes, no };
   Status refresh(ContainerRecord& record, Persist persist = Persist::yes);
   Status save_state(const ContainerRecord& record);
+  void sweep_trash();
   // A start killed (berth was) between launching the shim and recording the
   // start leaves a run dir with a live shim, and an init either still
   // waiting for its start or running. Under the container's lock no start

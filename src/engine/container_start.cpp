@@ -80,7 +80,10 @@ std::string shim_config_text(const ContainerRecord& record, const ContainerPaths
   line("restart_count", record.state.restart_count);
   line("restart_delay_ms", start.restart_delay_ms == 0 ? 100 : start.restart_delay_ms);
   line("auto_remove", host.auto_remove ? 1 : 0);
-  if (host.auto_remove && start.client_removes) line("client_pid", ::getpid());
+  if (host.auto_remove && start.client_removes) {
+    line("client_pid", ::getpid());
+    line("leftover_path", (options.root / "trash" / record.id).string());
+  }
   line("events_log", (options.runroot / "events.log").string());
   line("event_name", record.name);
   line("event_image", record.image_name.empty() ? record.image_id.str() : record.image_name);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "base/file_io.h"
-#include "store/remove_tree.h"
+#include "base/remove_tree.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,7 +30,7 @@ StagingDir::~StagingDir() {
   if (path_.empty()) return;
   fd_.reset();
   UniqueFd parent(::open(path_.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (parent) (void)store::remove_tree(parent.get(), path_.filename().string());
+  if (parent) (void)remove_tree(parent.get(), path_.filename().string());
 }
 
 // Copies a staged file into the content store; the store verifies the digest.

@@ -78,6 +78,12 @@ Status apply(ShimConfig& config, std::string_view key, std::string_view value, b
     BERTH_ASSIGN(config.auto_remove, parse_flag(key, value));
   } else if (key == "client_pid") {
     BERTH_ASSIGN(config.client_pid, parse_number<pid_t>(key, value));
+  } else if (key == "leftover_path") {
+    auto slash = value.rfind('/');
+    if (value.empty() || value.front() != '/' || slash == 0 || slash + 1 >= value.size() ||
+        value.find("/../") != std::string_view::npos || value.ends_with("/.."))
+      return shim_fail("leftover_path: expected an absolute path to a name in a directory, got \"", value, "\"");
+    config.leftover_path = value;
   } else if (key == "health_interval_ms") {
     BERTH_ASSIGN(config.health_interval_ms, parse_number<uint64_t>(key, value));
   } else if (key == "health_start_ms") {

@@ -36,6 +36,10 @@ struct ShimConfig {
   // container itself (--rm) while it lives; the shim only if it is gone
   // without having done so (detached, killed).
   pid_t client_pid = 0;
+  // With client_pid: where that client leaves the container's directory
+  // (upper, work, log) when it removes the container, for the shim to
+  // delete once the client has gone. Absolute; "<dir>/<name>".
+  std::string leftover_path;
   uint64_t health_interval_ms = 0;  // 0 = no healthcheck
   uint64_t health_start_ms = 0;     // defaults to health_interval_ms
   std::string berth;                // the berth binary, for restart, removal and health acts

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/process_start_time.h"
+#include "base/remove_tree.h"
 #include "shim/attach_server.h"
 #include "shim/berth_commands.h"
 #include "shim/child_runner.h"
@@ -100,6 +101,7 @@ class ShimLoop final : public AttachInput {
       output_count_ = 2;
     }
     container_mount_namespace_ = std::move(fds.mount_namespace);
+    container_net_namespace_ = std::move(fds.net_namespace);
     next_probe_ms_ = started_ms_ + config_.health_start_ms;
     // Alive now: it waits for our ready report. Gone already: we remove.
     if (config_.auto_remove && config_.client_pid > 0)
@@ -131,6 +133,7 @@ class ShimLoop final : public AttachInput {
   void finish_draining(uint64_t now);
   void finish_back_off(uint64_t now);
   void remove_container();
+  void delete_leftovers();
   void write_record();
   bool stop_requested() const { return ::access(stop_request_name, F_OK) == 0; }
   void report(std::string_view message) const;
@@ -150,6 +153,7 @@ class ShimLoop final : public AttachInput {
 
   UniqueFd init_pidfd_;  // only when the init is not our child
   UniqueFd container_mount_namespace_;  // see mount_namespace_fd_number
+  UniqueFd container_net_namespace_;    // see net_namespace_fd_number: until we exit
   UniqueFd client_pidfd_;  // the foreground `berth run` that removes the container (--rm)
   std::optional<ExitRecord> exit_;
   Phase phase_ = Phase::running;
@@ -387,11 +391,25 @@ void ShimLoop::finish_back_off(uint64_t now) {
 }
 
 // Unless the run dir (our working directory) is gone already: then the
-// container was removed, by the client or a `berth rm`.
+// container was removed, by the client or a `berth rm`; what the client
+// left to us goes now.
 void ShimLoop::remove_container() {
   struct stat here {};
-  if (::stat(".", &here) == 0 && here.st_nlink == 0) return;
+  if (::stat(".", &here) == 0 && here.st_nlink == 0) {
+    delete_leftovers();
+    return;
+  }
   if (auto pid = spawn_detached(remove_command(config_)); !pid) report(pid.error().message);
+}
+
+void ShimLoop::delete_leftovers() {
+  if (config_.leftover_path.empty()) return;
+  size_t slash = config_.leftover_path.rfind('/');
+  std::string parent = config_.leftover_path.substr(0, slash);
+  UniqueFd parent_fd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!parent_fd) return;  // nothing was left
+  if (auto removed = remove_tree(parent_fd.get(), config_.leftover_path.substr(slash + 1)); !removed)
+    report(removed.error().message);
 }
 
 void ShimLoop::advance() {

@@ -44,6 +44,7 @@ Result<UniqueFd> setup_signals() {
 Result<InheritedFds> take_inherited_fds(const ShimConfig& config) {
   InheritedFds fds;
   if (::fcntl(mount_namespace_fd_number, F_SETFD, FD_CLOEXEC) == 0) fds.mount_namespace.reset(mount_namespace_fd_number);
+  if (::fcntl(net_namespace_fd_number, F_SETFD, FD_CLOEXEC) == 0) fds.net_namespace.reset(net_namespace_fd_number);
   if (config.terminal) {
     BERTH_ASSIGN(fds.pty_master, take_fd(stdout_fd_number, "pty master"));
     return fds;

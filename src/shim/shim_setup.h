@@ -18,6 +18,11 @@ inline constexpr int stderr_fd_number = 6;
 // learns of the exit: that work waits until the shim lets go, after it has
 // reported the exit.
 inline constexpr int mount_namespace_fd_number = 7;
+// Optional: the container's network namespace. Held until the shim exits,
+// so that the kernel's teardown of it (a worker thread's millisecond of
+// CPU) does not compete with the client that reads the exit and removes
+// the container on a machine with few CPUs.
+inline constexpr int net_namespace_fd_number = 8;
 
 // Ignores SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGTTIN and SIGTTOU, blocks
 // SIGCHLD and returns a signalfd for it.
@@ -29,6 +34,7 @@ struct InheritedFds {
   UniqueFd stderr_pipe;  // read end, without terminal
   UniqueFd pty_master;   // with terminal
   UniqueFd mount_namespace;  // when the engine passed one
+  UniqueFd net_namespace;    // likewise
 };
 
 // Takes fds 4..6 as the config says they are used: close-on-exec and

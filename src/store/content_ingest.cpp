@@ -9,7 +9,7 @@
 #include "store/content_store.h"
 #include "store/durable_io.h"
 #include "store/file_lock.h"
-#include "store/remove_tree.h"
+#include "base/remove_tree.h"
 
 namespace berth::store {
 

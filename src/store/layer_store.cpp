@@ -10,7 +10,7 @@
 
 #include "store/disk_usage.h"
 #include "store/durable_io.h"
-#include "store/remove_tree.h"
+#include "base/remove_tree.h"
 
 namespace berth::store {
 

@@ -7,7 +7,7 @@
 
 #include <set>
 
-#include "store/remove_tree.h"
+#include "base/remove_tree.h"
 #include "volume/local_driver_options.h"
 #include "volume/volume_copy_up.h"
 #include "volume/volume_filters.h"
@@ -89,7 +89,7 @@ Status VolumeService::unmount_if_mounted(int volumes_fd, const std::string& name
 Status VolumeService::remove_volume_dir(int volumes_fd, const std::string& name) {
   BERTH_TRY(unmount_if_mounted(volumes_fd, name));
   // remove_tree follows no symlink and refuses to descend into a mount.
-  if (auto removed = store::remove_tree(volumes_fd, name); !removed)
+  if (auto removed = remove_tree(volumes_fd, name); !removed)
     return with_context(std::move(removed), fmt::format("remove volume directory {}", name));
   return fsync_fd(volumes_fd, volumes_dir().string());
 }

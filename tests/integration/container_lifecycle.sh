@@ -21,6 +21,12 @@ expect_eq "$(LD_DEBUG=files b run --rm busybox true 2>&1 | grep -c 'file=libarch
 expect_status 3 "the container's exit status is run's" -- b run --rm busybox sh -c 'echo to-err >&2; exit 3'
 expect_eq "$(last_err)" "to-err" "the container's stderr reaches ours"
 expect_eq "$(b ps -aq | wc -l)" "0" "--rm removed both containers"
+# run --rm leaves the container's directory to its shim, which deletes it
+# once the client has gone.
+b run --rm busybox sh -c 'echo data >/written'
+for _ in $(seq 100); do [ -z "$(ls -A "$BERTH_ROOT/trash" 2>/dev/null)" ] && break; sleep 0.02; done
+expect_eq "$(ls -A "$BERTH_ROOT/trash" "$BERTH_ROOT/containers" 2>/dev/null | grep -v ':$' | grep -c . || true)" "0" \
+  "and the shim deleted what run --rm left it"
 expect_status 0 "stdin with -i" -- bash -c "echo piped | '$BERTH' run --rm -i busybox cat"
 expect_eq "$(last_out)" "piped" "-i forwards stdin"
 expect_status 127 "a missing command exits 127" -- b run --rm busybox /no/such/command

@@ -69,6 +69,8 @@ TEST(ShimConfig, RejectsMalformedLinesNamingThem) {
   expect_rejected(std::string(minimal) + "berth=relative/berth\n", "berth: expected an absolute path");
   expect_rejected(std::string(minimal) + "restart_delay_ms=\n", "restart_delay_ms: expected a non-negative integer");
   expect_rejected("id=abc\npid=42\npid=43\n", "line 3: duplicate key pid");
+  for (const char* path : {"relative/x", "/", "/x", "/a/", "/a/../b", "/a/.."})
+    expect_rejected(std::string(minimal) + "leftover_path=" + path + "\n", "leftover_path: expected an absolute path");
 }
 
 TEST(ShimConfig, RejectsIncompleteConfigs) {

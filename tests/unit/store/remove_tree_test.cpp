@@ -1,4 +1,4 @@
-#include "store/remove_tree.h"
+#include "base/remove_tree.h"
 
 #include <fcntl.h>
 #include <grp.h>

@@ -1,4 +1,4 @@
-#include "store/remove_tree.h"
+#include "base/remove_tree.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -7,7 +7,7 @@
 
 #include "base/unique_fd.h"
 
-namespace berth::store {
+namespace berth {
 
 namespace {
 
@@ -155,4 +155,4 @@ Status remove_tree(int dir_fd, const std::string& name) {
   return unlink_entry(dir_fd, name.c_str(), AT_REMOVEDIR);
 }
 
-}  // namespace berth::store
+}  // namespace berth

@@ -1,13 +1,14 @@
 // Recursive delete through directory fds: nothing is followed, so a symlink
 // planted anywhere in the tree (by an image or a container) can never send
-// the delete outside it. The engine reuses it for container directories.
+// the delete outside it. The store, the engine and the shim (a --rm
+// container's files, after its client has gone) use it.
 #pragma once
 
 #include <string>
 
 #include "base/result.h"
 
-namespace berth::store {
+namespace berth {
 
 // Removes `name` in dir_fd (a file, a symlink or a whole directory tree).
 // - A missing name is success (removal is idempotent, e.g. after a crash).
@@ -22,4 +23,4 @@ namespace berth::store {
 // unlink fails and the error is returned).
 Status remove_tree(int dir_fd, const std::string& name);
 
-}  // namespace berth::store
+}  // namespace berth
