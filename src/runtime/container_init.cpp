@@ -43,15 +43,19 @@ Status set_host_and_domain_name(const oci::Spec& spec) {
 // a short, growing sleep: nothing wakes a writer when its byte is read, and
 // with no reader left, poll would report POLLERR at once, every time.
 void await_commit(int writer, int fifo_fd) {
+  // The default 50 us of timer slack would make the first, 20 us sleep one
+  // of ~100 us here; the start usually commits within a few tens.
+  ::prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0);
   for (long wait_ns = 20'000;; wait_ns = std::min(wait_ns * 2, 20'000'000L)) {
     struct stat info {};
     int unread = 0;
     if ((::fstat(fifo_fd, &info) == 0 && info.st_nlink == 0) ||
         (::ioctl(writer, FIONREAD, &unread) == 0 && unread == 0))
-      return;
+      break;
     timespec wait{0, wait_ns};
     ::nanosleep(&wait, nullptr);
   }
+  ::prctl(PR_SET_TIMERSLACK, 0, 0, 0, 0);  // back to the default, which the process inherits
 }
 
 // Blocks until a `start` opens the fifo for reading and commits, then tells
