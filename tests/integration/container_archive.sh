@@ -73,7 +73,7 @@ done
 
 # A running container is frozen while its changes are read, then runs on.
 expect_status 0 "a running container" -- \
-  b run -d --name ticker busybox sh -c 'i=0; while true; do i=$((i+1)); echo $i >/count; sleep 0.1; done'
+  b run -d --name ticker busybox sh -c 'i=0; while true; do i=$((i+1)); echo $i >/count.new; mv /count.new /count; sleep 0.1; done'
 sleep 0.5
 expect_status 0 "commit a running container (paused during commit)" -- b commit ticker ticking:v1
 expect_eq "$(b inspect -f '{{.State.Status}}' ticker)" "running" "it runs again afterwards, not paused"
