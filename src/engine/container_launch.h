@@ -34,6 +34,9 @@ struct LaunchRequest {
   // the launcher, a fork of the caller, creates from these in its memory.
   const std::string* config_text = nullptr;
   const oci::Spec* spec = nullptr;
+  // An fd the spec names as /proc/self/fd/N (a prepared network namespace),
+  // kept open in the launcher; -1 for none.
+  int spec_fd = -1;
 };
 
 struct LaunchedContainer {

@@ -15,6 +15,7 @@
 #include "engine/container_spec.h"
 #include "engine/default_seccomp_profile.h"
 #include "engine/host_facts.h"
+#include "engine/network_namespace.h"
 #include "engine/seccomp_context.h"
 #include "engine/seccomp_profile.h"
 #include "oci/runtime_spec_write.h"
@@ -186,6 +187,10 @@ Result<StartResult> ContainerService::start(std::string_view name, const StartOp
 
 Status ContainerService::launch(ContainerRecord& record, const StartOptions& options, StartResult& result) {
   ContainerPaths paths = paths_of(record.id);
+  // A network namespace of its own (see make_runtime_spec): made meanwhile.
+  const std::string& network_mode = record.host.network_mode;
+  std::optional<PreparedNetworkNamespace> network;
+  if (network_mode != "host" && !network_mode.starts_with("container:")) network.emplace();
   BERTH_ASSIGN(std::vector<std::filesystem::path> layers, image_layers(record));
 
   // A fresh run dir: nothing of the previous run may be taken for this one's.
@@ -225,6 +230,13 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   }
   oci::Spec& spec = built.spec;
   BERTH_ASSIGN(spec.linux.seccomp, choose_seccomp(record.host, spec));
+  UniqueFd network_namespace;  // open until the launcher has joined it
+  if (network) {
+    BERTH_ASSIGN(network_namespace, network->take());
+    for (oci::Namespace& ns : spec.linux.namespaces)
+      if (ns.type == oci::NamespaceType::network && ns.path.empty())
+        ns.path = fmt::format("/proc/self/fd/{}", network_namespace.get());  // the launcher's copy of the fd
+  }
   std::string lower;
   for (const auto& layer : layers) lower += (lower.empty() ? "" : ":") + layer.string();
   spec.annotations[std::string(runtime::kOverlayRootfsAnnotation)] =
@@ -250,6 +262,7 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   request.open_stdin = record.config.open_stdin;
   request.config_text = &config_text;
   request.spec = &spec;
+  request.spec_fd = network_namespace.valid() ? network_namespace.get() : -1;
   BERTH_TRY(make_directories(paths.runtime_root.string(), 0700));
   BERTH_ASSIGN(LaunchedContainer launched, launch_container(request));
 

@@ -37,6 +37,15 @@ short=$(b inspect -f '{{.Id}}' named | cut -c1-12)
 expect_eq "$(last_out)" "$short" "hostname is the first 12 characters of the id"
 expect_status 0 "the container sees its own /etc files" -- b run --rm busybox cat /etc/hostname /etc/hosts
 expect_contains "$(last_out)" "127.0.0.1	localhost" "/etc/hosts has localhost"
+# A network namespace of its own whose loopback is up, as Docker's default
+# and "none" networks have it (berth makes it ahead of the runtime's create).
+for mode in default none; do
+  expect_status 0 "--network $mode: loopback is up" -- b run --rm --network "$mode" busybox \
+    sh -c 'ip link show lo && ping -c 1 -W 2 127.0.0.1 >/dev/null && readlink /proc/self/ns/net'
+  expect_contains "$(last_out)" "LOOPBACK,UP" "--network $mode: lo is UP"
+  expect_eq "$(last_out | tail -n 1 | grep -c "$(readlink /proc/self/ns/net)" || true)" "0" \
+    "--network $mode: the container's network namespace is not ours"
+done
 expect_status 0 "it runs with Docker's default capabilities" -- b run --rm busybox grep CapEff /proc/self/status
 expect_eq "$(last_out)" "CapEff:	00000000a80425fb" "the effective set is docker's 14 capabilities"
 expect_status 1 "seccomp's default profile refuses unshare of a user namespace" -- \
