@@ -1,5 +1,6 @@
 #include "engine/container_launch.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -11,7 +12,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <sstream>
 
 #include "base/close_fds.h"
 #include "base/file_io.h"
@@ -137,21 +137,26 @@ int launcher_entry(void* opaque) {
                  args.stderr_read, args.stderr_write);
   } catch (...) {
     // Never unwind into, or abort() through, memory shared with berth.
+    write_text(args.ready, "error: the container launcher failed (an exception)\n");
   }
   ::_exit(1);
 }
 
+// No other thread runs code: a joined thread may still be listed for a
+// moment while the kernel finishes its exit (state Z or X), harmlessly.
 bool single_threaded() {
-  auto stat = read_file("/proc/self/stat");
-  if (!stat) return false;
-  size_t end = stat->rfind(')');
-  if (end == std::string::npos) return false;
-  // After ") ": state is field 3, num_threads field 20.
-  std::istringstream fields(stat->substr(end + 2));
-  std::string field;
-  for (int number = 3; number <= 20 && (fields >> field); ++number)
-    if (number == 20) return field == "1";
-  return false;
+  DIR* tasks = ::opendir("/proc/self/task");
+  if (!tasks) return false;
+  int running = 0;
+  while (dirent* entry = ::readdir(tasks)) {
+    if (entry->d_name[0] == '.') continue;
+    auto stat = read_file(fmt::format("/proc/self/task/{}/stat", entry->d_name));
+    size_t end = stat ? stat->rfind(')') : std::string::npos;
+    char state = end != std::string::npos && end + 2 < stat->size() ? (*stat)[end + 2] : '?';
+    if (state != 'Z' && state != 'X') ++running;
+  }
+  ::closedir(tasks);
+  return running == 1;
 }
 
 // The launcher shares berth's memory until it execs the shim (vfork's
@@ -167,13 +172,22 @@ pid_t spawn_launcher(LauncherArgs& args) {
     if (child == 0) launcher_entry(&args);
     return child;
   }
-  constexpr size_t kStackSize = 8 << 20;
-  void* stack = ::mmap(nullptr, kStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE,
-                       -1, 0);
+  // Below the stack, a page that faults: an overflow stops the launcher
+  // instead of writing over berth's memory.
+  constexpr size_t kStackSize = 8 << 20, kGuard = 4096;
+  void* stack = ::mmap(nullptr, kStackSize + kGuard, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
   if (stack == MAP_FAILED) return -1;
-  pid_t child = ::clone(launcher_entry, static_cast<char*>(stack) + kStackSize, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+  if (::mprotect(stack, kGuard, PROT_NONE) != 0) {
+    int saved = errno;
+    ::munmap(stack, kStackSize + kGuard);
+    errno = saved;
+    return -1;
+  }
+  pid_t child = ::clone(launcher_entry, static_cast<char*>(stack) + kGuard + kStackSize,
+                        CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
   int saved = errno;
-  ::munmap(stack, kStackSize);
+  ::munmap(stack, kStackSize + kGuard);
   errno = saved;
   return child;
 }

@@ -348,6 +348,7 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
   std::error_code ignored;
   std::filesystem::remove(options_.runroot / "locks" / record.id, ignored);
   emit(record, "destroy");
+  sweep_trash();  // what a shim that died could not delete
   return {};
 }
 

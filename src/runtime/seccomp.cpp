@@ -246,13 +246,6 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& seccomp) {
 
   FilterContext ctx(seccomp_init(default_action));
   if (!ctx.get()) return fail("linux.seccomp: seccomp_init({}) failed", seccomp.default_action);
-  // Syscalls sorted into a binary tree rather than one long list: the
-  // kernel, when it installs a filter, runs it once for every syscall
-  // number of each arch to fill its allow cache, so its time grows with the
-  // path a lookup takes. Docker's profile: 607 µs to install as a list of
-  // ~1000 instructions, 248 µs as a tree of ~1260.
-  if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2); rc < 0)
-    return fail_errno(-rc, "linux.seccomp: seccomp_attr_set SCMP_FLTATR_CTL_OPTIMIZE");
 
   for (size_t i = 0; i < seccomp.architectures.size(); ++i) {
     const ArchName* arch = find_name(kArchitectures, seccomp.architectures[i]);
@@ -263,6 +256,7 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& seccomp) {
 
   SeccompProgram program;
   std::vector<scmp_arg_cmp> conditions;
+  size_t rules_added = 0;
   for (size_t i = 0; i < seccomp.syscalls.size(); ++i) {
     const oci::SeccompSyscall& rule = seccomp.syscalls[i];
     const uint32_t action = *resolve_action(rule.action, rule.errno_ret, "", "");
@@ -285,6 +279,7 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& seccomp) {
       auto add = [&](unsigned count, const scmp_arg_cmp* array) -> Status {
         int rc = seccomp_rule_add_array(ctx.get(), action, number, count, array);
         if (rc < 0) return fail_errno(-rc, "linux.seccomp.syscalls[{}]: add rule for {} ({})", i, name, rule.action);
+        ++rules_added;
         return {};
       };
       if (repeated_index) {
@@ -297,6 +292,14 @@ Result<SeccompProgram> compile_seccomp(const oci::Seccomp& seccomp) {
     }
   }
 
+  // Syscalls sorted into a binary tree rather than one long list: the
+  // kernel, when it installs a filter, runs it once for every syscall
+  // number of each arch to fill its allow cache, so its time grows with the
+  // path a lookup takes. Docker's profile: 607 µs to install as a list of
+  // ~1000 instructions, 248 µs as a tree of ~1260. As runc: only from 8
+  // rules (libseccomp before 2.5.4 mishandles the default action of a tree
+  // without rules), and a libseccomp that cannot keeps the list.
+  if (rules_added >= 8) (void)seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2);
   BERTH_ASSIGN(program.instructions, export_program(ctx.get()));
   for (const std::string& flag : seccomp.flags) program.flags |= find_name(kFlags, flag)->value;
   // The kernel refuses WAIT_KILLABLE_RECV without a listener (EINVAL); with no

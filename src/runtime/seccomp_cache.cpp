@@ -19,7 +19,7 @@ namespace {
 constexpr std::string_view kMagic = "berth-seccomp-cache 1\n";
 // Bumped with any change to how compile_seccomp builds programs, so that
 // entries of an older berth (the cache lives until reboot) are not used.
-constexpr int kCompilerRevision = 2;
+constexpr int kCompilerRevision = 3;
 
 // FNV-1a: only names the file; the full key inside decides a hit.
 uint64_t fnv1a(std::string_view text) {

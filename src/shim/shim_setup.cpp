@@ -1,7 +1,10 @@
 #include "shim/shim_setup.h"
 
 #include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -16,6 +19,15 @@ Result<UniqueFd> take_fd(int number, const char* what) {
   if (flags < 0) return shim_fail_errno(errno, "fd ", number, " (", what, ")");
   if (::fcntl(number, F_SETFL, flags | O_NONBLOCK) != 0 || ::fcntl(number, F_SETFD, FD_CLOEXEC) != 0)
     return shim_fail_errno(errno, "fd ", number, " (", what, "): fcntl");
+  return UniqueFd(number);
+}
+
+// An optional fd is ours only if it is a namespace of the expected type:
+// whatever else sits at that number (say our own signalfd, when the engine
+// passed none) is left alone.
+UniqueFd take_namespace_fd(int number, int type) {
+  if (::ioctl(number, NS_GET_NSTYPE) != type) return UniqueFd();
+  ::fcntl(number, F_SETFD, FD_CLOEXEC);
   return UniqueFd(number);
 }
 
@@ -43,8 +55,8 @@ Result<UniqueFd> setup_signals() {
 
 Result<InheritedFds> take_inherited_fds(const ShimConfig& config) {
   InheritedFds fds;
-  if (::fcntl(mount_namespace_fd_number, F_SETFD, FD_CLOEXEC) == 0) fds.mount_namespace.reset(mount_namespace_fd_number);
-  if (::fcntl(net_namespace_fd_number, F_SETFD, FD_CLOEXEC) == 0) fds.net_namespace.reset(net_namespace_fd_number);
+  fds.mount_namespace = take_namespace_fd(mount_namespace_fd_number, CLONE_NEWNS);
+  fds.net_namespace = take_namespace_fd(net_namespace_fd_number, CLONE_NEWNET);
   if (config.terminal) {
     BERTH_ASSIGN(fds.pty_master, take_fd(stdout_fd_number, "pty master"));
     return fds;
