@@ -303,13 +303,20 @@ Result<int> ContainerService::wait(std::string_view name) {
   }
 }
 
+// The previous run's shim lets go of that run's mount namespace, and with it
+// of the overlay on the same upper and work dirs, only after it has reported
+// the exit (see shim/shim_setup.h): a start right after a stop waits for
+// that shim to end (it does at once, but for a --rm client it outlives).
+void ContainerService::await_previous_shim(const ContainerRecord& record) {
+  if (process_alive(record.state.shim_pid, record.state.shim_start_time)) wait_pid_gone(record.state.shim_pid, 2000);
+}
+
 // Moves the container's directory to <root>/trash/<id> if its shim lives
 // to delete it (see RemoveOptions::leave_files_to_shim); false: not moved.
 static bool leave_to_shim(const ContainerRecord& record, const ContainerPaths& paths) {
   if (!process_alive(record.state.shim_pid, record.state.shim_start_time)) return false;
-  std::filesystem::path trash = paths.dir.parent_path().parent_path() / "trash";
-  if (::mkdir(trash.c_str(), 0700) != 0 && errno != EEXIST) return false;
-  return ::rename(paths.dir.c_str(), (trash / record.id).c_str()) == 0;
+  if (::mkdir(paths.trash_root.c_str(), 0700) != 0 && errno != EEXIST) return false;
+  return ::rename(paths.dir.c_str(), paths.trash().c_str()) == 0;
 }
 
 Status ContainerService::remove(std::string_view name, const RemoveOptions& options) {

@@ -8,11 +8,18 @@ namespace berth {
 
 struct ContainerPaths {
   ContainerPaths(const std::filesystem::path& root, const std::filesystem::path& runroot, const std::string& id)
-      : dir(root / "containers" / id), run_dir(runroot / id), runtime_root(runroot / "runtime"), id_(id) {}
+      : dir(root / "containers" / id),
+        run_dir(runroot / id),
+        runtime_root(runroot / "runtime"),
+        trash_root(root / "trash"),
+        id_(id) {}
 
   std::filesystem::path dir;           // <root>/containers/<id>: kept across reboots
   std::filesystem::path run_dir;       // <runroot>/<id>: the shim's (a tmpfs: gone at reboot)
   std::filesystem::path runtime_root;  // the runtime library's state store
+  std::filesystem::path trash_root;    // <root>/trash: what run --rm leaves its shim to delete
+
+  std::filesystem::path trash() const { return trash_root / id_; }
 
   // The overlay's mount point (in the container's mount namespace only).
   // With the run, like the files below: an empty directory made and removed

@@ -229,6 +229,8 @@ class ContainerService {
   Status refresh(ContainerRecord& record, Persist persist = Persist::yes);
   Status save_state(const ContainerRecord& record);
   void sweep_trash();
+  // Waits (at most 2 s) for the shim of the record's previous run to end.
+  void await_previous_shim(const ContainerRecord& record);
   // A start killed (berth was) between launching the shim and recording the
   // start leaves a run dir with a live shim, and an init either still
   // waiting for its start or running. Under the container's lock no start

@@ -112,6 +112,10 @@ const std::vector<std::string>& default_readonly_paths() {
   return paths;
 }
 
+bool has_own_network_namespace(const HostConfig& host) {
+  return host.network_mode != "host" && !host.network_mode.starts_with("container:");
+}
+
 Result<ContainerSpec> make_runtime_spec(const SpecInputs& inputs) {
   const HostConfig& host = inputs.host;
   if (inputs.container_id.empty()) return fail("container id is empty");
@@ -125,11 +129,9 @@ Result<ContainerSpec> make_runtime_spec(const SpecInputs& inputs) {
   spec.root = {inputs.rootfs_path, host.readonly_rootfs};
 
   // Namespaces (Docker's order: mount, network, uts, pid, ipc, cgroup).
-  // NetworkMode "host" shares the host's; "container:<id>" another's; anything
-  // else ("", "default", "bridge", "none", a network's name) is a netns of its own.
-  NsMode network = host.network_mode == "host"                   ? NsMode::host
-                   : host.network_mode.starts_with("container:") ? NsMode::container
-                                                                 : NsMode::private_ns;
+  NsMode network = has_own_network_namespace(host) ? NsMode::private_ns
+                   : host.network_mode == "host"   ? NsMode::host
+                                                   : NsMode::container;
   BERTH_ASSIGN(NsMode ipc, namespace_mode(host.ipc_mode, {"private", "shareable", "none"}, true, "IPC"));
   BERTH_ASSIGN(NsMode pid, namespace_mode(host.pid_mode, {}, true, "PID"));
   BERTH_ASSIGN(NsMode uts, namespace_mode(host.uts_mode, {}, false, "UTS"));

@@ -78,6 +78,10 @@ const std::vector<std::string>& default_readonly_paths();
 
 Result<ContainerSpec> make_runtime_spec(const SpecInputs& inputs);
 
+// NetworkMode "host" shares the host's; "container:<id>" another's; anything
+// else ("", "default", "bridge", "none", a network's name) is a netns of its own.
+bool has_own_network_namespace(const HostConfig& host);
+
 // Docker's process environment: PATH (unless set), HOSTNAME, TERM=xterm with
 // a tty, then `env` in order (a later KEY=… replaces, a bare KEY removes).
 // `exec` uses it too, with the exec's tty and the container's env + its own.

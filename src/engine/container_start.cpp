@@ -5,7 +5,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
 #include "base/fd_passing.h"
 #include "base/file_io.h"
@@ -84,7 +83,7 @@ std::string shim_config_text(const ContainerRecord& record, const ContainerPaths
   line("auto_remove", host.auto_remove ? 1 : 0);
   if (host.auto_remove && start.client_removes) {
     line("client_pid", ::getpid());
-    line("leftover_path", (options.root / "trash" / record.id).string());
+    line("leftover_path", paths.trash().string());
   }
   line("events_log", (options.runroot / "events.log").string());
   line("event_name", record.name);
@@ -155,21 +154,6 @@ Result<UniqueFd> connect_attach(const ContainerPaths& paths, const AttachRequest
   return socket;
 }
 
-// The previous run's shim lets go of that run's mount namespace, and with it
-// of the overlay on the same upper and work dirs, only after it has reported
-// the exit (see shim/shim_setup.h): a start right after a stop waits for
-// that shim to end (it does at once, but for a --rm client it outlives),
-// at most 2 s.
-void await_previous_shim(const ContainerState& state) {
-  if (state.shim_pid <= 0) return;
-  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, state.shim_pid, 0)));
-  if (!pidfd) return;  // gone
-  if (state.shim_start_time != 0 && runtime::process_start_time(state.shim_pid) != state.shim_start_time) return;
-  pollfd gone{pidfd.get(), POLLIN, 0};
-  while (::poll(&gone, 1, 2000) < 0 && errno == EINTR) {
-  }
-}
-
 }  // namespace
 
 Result<UniqueFd> ContainerService::attach(std::string_view name, const AttachRequest& request) {
@@ -203,10 +187,9 @@ Result<StartResult> ContainerService::start(std::string_view name, const StartOp
 
 Status ContainerService::launch(ContainerRecord& record, const StartOptions& options, StartResult& result) {
   ContainerPaths paths = paths_of(record.id);
-  // A network namespace of its own (see make_runtime_spec): made meanwhile.
-  const std::string& network_mode = record.host.network_mode;
+  // A network namespace of its own: made meanwhile.
   std::optional<PreparedNetworkNamespace> network;
-  if (network_mode != "host" && !network_mode.starts_with("container:")) network.emplace();
+  if (has_own_network_namespace(record.host)) network.emplace();
   BERTH_ASSIGN(std::vector<std::filesystem::path> layers, image_layers(record));
 
   // A fresh run dir: nothing of the previous run may be taken for this one's.
@@ -263,7 +246,7 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   std::string config_text = oci::write_spec(spec);
   BERTH_TRY(write_file_atomic(paths.config_json().string(), config_text, 0600, Durability::until_reboot));
   BERTH_TRY(release_runtime(record));  // the runtime state of an earlier run
-  await_previous_shim(record.state);
+  await_previous_shim(record);
 
   // The shim decides the next restart from this count: it includes this start.
   if (options.policy_restart) ++record.state.restart_count;
