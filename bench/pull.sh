@@ -14,6 +14,9 @@
 #
 # Usage: sudo bash bench/pull.sh
 # Env:   N=5  BERTH=path (default ./build/bin/berth)  BENCH_KEEP=1 keeps the temp dir
+#        TOOLS="berth docker podman tar" (a subset, e.g. "berth tar")
+#        VARIANTS="name=path ..." adds other berth builds as tools berth:name,
+#        each with its own store (A/B of a change in the same run)
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FIXTURES=${BENCH_FIXTURE_DIR:-$REPO/build/fixtures}
@@ -63,7 +66,7 @@ echo "image: $IMAGE, layer blob $(du -h "$LAYER_BLOB" | cut -f1) gzip, $(gzip -d
 
 # --- dockerd ---
 DOCKER_SOCK="$TMP/docker.sock"
-if command -v dockerd >/dev/null; then
+if command -v dockerd >/dev/null && [[ -z "${TOOLS:-}" || " $TOOLS " == *" docker "* ]]; then
   dockerd --iptables=false --ip6tables=false --bridge=none --data-root "$TMP/docker-data" --exec-root "$TMP/docker-exec" \
     -H "unix://$DOCKER_SOCK" --pidfile "$TMP/docker.pid" --storage-driver overlay2 >"$TMP/dockerd.log" 2>&1 &
   PIDS+=($!)
@@ -71,7 +74,8 @@ if command -v dockerd >/dev/null; then
 fi
 docker_() { /usr/bin/docker -H "unix://$DOCKER_SOCK" "$@"; }
 HAVE_DOCKER=0
-docker_ version >/dev/null 2>&1 && HAVE_DOCKER=1 || echo "dockerd did not start: $(tail -3 "$TMP/dockerd.log")" >&2
+[ ! -S "$DOCKER_SOCK" ] || ! docker_ version >/dev/null 2>&1 || HAVE_DOCKER=1
+[ "$HAVE_DOCKER" == 1 ] || [ ! -f "$TMP/dockerd.log" ] || echo "dockerd did not start: $(tail -3 "$TMP/dockerd.log")" >&2
 
 # --- podman ---
 mkdir -p "$TMP/podman"/{root,tmp}
@@ -86,10 +90,18 @@ podman_() {
 }
 
 berth_() { BERTH_ROOT="$TMP/berth" "$BERTH" "$@"; }
+declare -A VARIANT_PATH=()
+for variant in ${VARIANTS:-}; do VARIANT_PATH[${variant%%=*}]=${variant#*=}; done
+variant_() { local name=$1; shift; BERTH_ROOT="$TMP/berth-$name" "${VARIANT_PATH[$name]}" "$@"; }
 
 remove_all() {
   berth_ rmi -f "$IMAGE" >/dev/null 2>&1 || true
   berth_ image prune -a -f >/dev/null 2>&1 || true
+  local name
+  for name in "${!VARIANT_PATH[@]}"; do
+    variant_ "$name" rmi -f "$IMAGE" >/dev/null 2>&1 || true
+    variant_ "$name" image prune -a -f >/dev/null 2>&1 || true
+  done
   podman_ rmi -f "$IMAGE" >/dev/null 2>&1 || true
   [ "$HAVE_DOCKER" == 0 ] || docker_ rmi -f "$IMAGE" >/dev/null 2>&1 || true
   rm -rf "$TMP/tar-floor"
@@ -106,12 +118,20 @@ pull_with() {
     berth) berth_ pull -q "$IMAGE" ;;
     podman) podman_ pull -q "$IMAGE" ;;
     docker) docker_ pull -q "$IMAGE" ;;
+    berth:*) variant_ "${1#berth:}" pull -q "$IMAGE" ;;
     tar) mkdir -p "$TMP/tar-floor" && tar -C "$TMP/tar-floor" -xzf "$LAYER_BLOB" ;;
   esac
 }
 
-TOOLS=(berth podman tar)
-[ "$HAVE_DOCKER" == 0 ] || TOOLS=(berth docker podman tar)
+if [ -n "${TOOLS:-}" ]; then
+  read -ra TOOLS <<<"$TOOLS"
+else
+  TOOLS=(berth podman tar)
+  [ "$HAVE_DOCKER" == 0 ] || TOOLS=(berth docker podman tar)
+fi
+for name in "${!VARIANT_PATH[@]}"; do TOOLS+=("berth:$name"); done
+[ "${TOOLS[0]}" == berth ] || { echo "TOOLS must start with berth (the ratios are berth's)" >&2; exit 2; }
+[ "$HAVE_DOCKER" == 1 ] || [[ " ${TOOLS[*]} " != *" docker "* ]] || { echo "docker asked for but dockerd did not start" >&2; exit 1; }
 declare -A SAMPLES=()
 for tool in "${TOOLS[@]}"; do remove_all; pull_with "$tool" >/dev/null; done  # warm-up (page cache, first-run set-up)
 for round in $(seq "$N"); do
