@@ -10,6 +10,7 @@
 
 #include "store/disk_usage.h"
 #include "store/durable_io.h"
+#include "store/inode_placement.h"
 #include "base/remove_tree.h"
 
 namespace berth::store {
@@ -132,6 +133,9 @@ Result<std::optional<LayerStore::Pending>> LayerStore::begin(const Digest& chain
   pending.layers_dir_ = paths_.layers();
   pending.lock_ = std::move(lock);
   BERTH_ASSIGN(pending.tmp_dir_fd_, open_directory(paths_.layers_tmp()));
+  // Each layer's files start in an inode group of their own (see
+  // inode_placement.h); where the filesystem has no such flag, nothing changes.
+  (void)spread_subdirectories(pending.tmp_dir_fd_.get());
   std::string temporary = (paths_.layers_tmp() / (std::string(chain.hex()) + "-XXXXXX")).string();
   if (::mkdtemp(temporary.data()) == nullptr) return fail_errno(errno, "create {}", temporary);
   // From here on the destructor deletes the temporary directory.

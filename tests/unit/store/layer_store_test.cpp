@@ -2,7 +2,11 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <atomic>
 #include <chrono>
@@ -68,6 +72,26 @@ TEST_F(LayerStoreTest, CommittedLayerAppearsWholeUnderItsChainId) {
   auto again = layers.begin(chain_);
   ASSERT_TRUE(again);
   EXPECT_FALSE(again->has_value());
+}
+
+TEST_F(LayerStoreTest, LayersStartInInodeGroupsOfTheirOwn) {
+  UniqueFd tmp(::open(paths_.layers_tmp().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  ASSERT_TRUE(tmp);
+  int flags = 0;
+  if (::ioctl(tmp.get(), FS_IOC_GETFLAGS, &flags) != 0) {
+    GTEST_SKIP() << "the filesystem under " << paths_.layers_tmp() << " has no inode flags";
+  }
+  ASSERT_EQ(flags & FS_TOPDIR_FL, 0) << "a fresh store's directory should start without the flag";
+  auto begun = store().begin(chain_);
+  ASSERT_TRUE(begun && begun->has_value());
+  ASSERT_EQ(::ioctl(tmp.get(), FS_IOC_GETFLAGS, &flags), 0);
+  // ext4 and others keep FS_TOPDIR_FL; a filesystem that accepts GETFLAGS
+  // but not this flag would leave it clear, and begin() still succeeds.
+  struct statfs info {};
+  ASSERT_EQ(::fstatfs(tmp.get(), &info), 0);
+  if (info.f_type == EXT4_SUPER_MAGIC) {
+    EXPECT_NE(flags & FS_TOPDIR_FL, 0) << "ext4 takes the flag";
+  }
 }
 
 TEST_F(LayerStoreTest, DroppedPendingLayerLeavesNothing) {
