@@ -31,6 +31,7 @@
 #include "shim/shim_error.h"
 #include "shim/shim_files.h"
 #include "shim/shim_setup.h"
+#include "shim/startup_pages.h"
 
 namespace berth::shim {
 
@@ -584,6 +585,7 @@ int run_shim(int argc, char** argv) {
     return 1;
   }
   report_ready(std::move(ready_fd), {});
+  release_startup_pages();
   return loop->run();
 }
 
