@@ -49,6 +49,10 @@ constexpr uint64_t stop_request_check_ms = 50;
 constexpr size_t stdin_backlog_limit = 1024 * 1024;
 constexpr size_t output_read_size = 32 * 1024;
 constexpr int output_reads_per_wakeup = 8;
+// A container still running after this long is likely to run for a while:
+// the shim then drops its start-up pages (startup_pages.h). Not at once, so
+// that a short-lived container's exit path does not fault its code back in.
+constexpr uint64_t startup_pages_kept_ms = 1000;
 
 uint64_t monotonic_ms() {
   timespec now{};
@@ -159,6 +163,7 @@ class ShimLoop final : public AttachInput {
   std::optional<ExitRecord> exit_;
   Phase phase_ = Phase::running;
   uint64_t started_ms_;
+  bool startup_pages_released_ = false;
   uint64_t exited_ms_ = 0;
   uint64_t deadline_ms_ = 0;  // drain, notify or back-off end, by phase
   uint64_t next_restart_delay_ms_ = 0;
@@ -510,7 +515,12 @@ int ShimLoop::run() {
     size_t attach_index = poll_fds_.size();
     attach_.add_poll_fds(poll_fds_, stdin_pending_.size() - stdin_sent_ < stdin_backlog_limit);
 
-    int ready = ::poll(poll_fds_.data(), poll_fds_.size(), poll_timeout_ms());
+    int timeout_ms = poll_timeout_ms();
+    if (!startup_pages_released_) {
+      int release_in = remaining_ms(started_ms_ + startup_pages_kept_ms, monotonic_ms());
+      timeout_ms = timeout_ms < 0 ? release_in : std::min(timeout_ms, release_in);
+    }
+    int ready = ::poll(poll_fds_.data(), poll_fds_.size(), timeout_ms);
     if (ready < 0 && errno != EINTR) {
       report(std::string("poll: ") + std::strerror(errno));
       return 1;
@@ -526,6 +536,10 @@ int ShimLoop::run() {
         if (output_index[index] >= 0 && poll_fds_[output_index[index]].revents) read_output(outputs_[index]);
       if (stdin_index >= 0 && poll_fds_[stdin_index].revents) write_stdin();
       attach_.handle_poll(std::span<const pollfd>(poll_fds_).subspan(attach_index), *this);
+    }
+    if (!startup_pages_released_ && monotonic_ms() >= started_ms_ + startup_pages_kept_ms) {
+      release_startup_pages();
+      startup_pages_released_ = true;
     }
     advance();
   }
@@ -585,7 +599,6 @@ int run_shim(int argc, char** argv) {
     return 1;
   }
   report_ready(std::move(ready_fd), {});
-  release_startup_pages();
   return loop->run();
 }
 

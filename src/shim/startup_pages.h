@@ -8,11 +8,13 @@
 // page tables and RSS, though the sleeping loop uses a small part of it.
 //
 // Like the kernel freeing its __init sections once booted, the shim drops
-// its mappings of the binary's read-only segments after set-up: MADV_DONTNEED
-// on a private file mapping that was never written only unmaps the page
-// cache's pages (shared with every other shim); whatever runs next faults
-// its pages back in from the cache. Writable segments (data, relocated
-// GOT/RELRO, bss) are left alone: dropping those would lose their contents.
+// its mappings of the binary's read-only segments once its container has
+// run for a second (shim_loop.cpp: a short-lived container's exit path keeps
+// the pages it is about to use). MADV_DONTNEED on a private file mapping
+// that was never written only unmaps the page cache's pages, which every
+// other shim shares; whatever runs next faults its pages back in from the
+// cache. Writable segments (data, relocated GOT/RELRO, bss) are left alone:
+// dropping those would lose their contents.
 #pragma once
 
 namespace berth::shim {
