@@ -58,6 +58,10 @@ Result<PushResult> LocalImageService::push(std::string_view text, const PushOpti
           return static_cast<size_t>(n);
         },
         .mount_from_repository = mount_from,
+        // Above one chunk, PATCHes of chunk_size then a closing PUT (the
+        // distribution spec's chunked upload, as docker pushes layers); a
+        // small blob, a config, in one PUT.
+        .chunked = static_cast<uint64_t>(blob.size) > RegistryClient::BlobUpload{}.chunk_size,
     };
     BlobProgress progress;
     if (is_layer) {
