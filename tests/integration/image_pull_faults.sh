@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Pulls that must fail cleanly or recover: a blob whose digest does not match,
-# a layer that tries to climb out of its directory, a manifest pointing at a
+# a layer that tries to climb out of its directory, layers in zstd and plain
+# tar and one whose bytes contradict its media type, a manifest pointing at a
 # config of the wrong media type, a kill -9 mid-pull (the next pull finishes
 # the job), and several pulls of the same image at once.
 source "$(dirname "$0")/lib.sh"
@@ -29,24 +30,29 @@ expect_eq "$(find "$BERTH_ROOT/blobs/sha256" -type f -name "${LAYER:7}" | wc -l)
 # --- hostile layers, pushed as an OCI layout with skopeo ---
 mkdir -p "$TEST_DIR/outside"
 python3 - "$TEST_DIR" <<'PY'
-import gzip, hashlib, io, json, os, sys, tarfile
+import gzip, hashlib, io, json, os, subprocess, sys, tarfile
 d = sys.argv[1]
 def add(t, name, data=b"", **kw):
     info = tarfile.TarInfo(name); info.size = len(data)
     for k, v in kw.items(): setattr(info, k, v)
     t.addfile(info, io.BytesIO(data) if data else None)
-def layout(name, entries):
+MEDIA = {"gzip": "tar+gzip", "zstd": "tar+zstd", "none": "tar"}
+def layout(name, entries, compress="gzip", declared=None):
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w") as t:
         for e in entries: add(t, **e)
-    tar = raw.getvalue(); gz = gzip.compress(tar)
+    tar = raw.getvalue()
+    if compress == "gzip": gz = gzip.compress(tar)
+    elif compress == "zstd": gz = subprocess.run(["zstd", "-q", "-c"], input=tar, capture_output=True, check=True).stdout
+    else: gz = tar
+    layer_type = "application/vnd.oci.image.layer.v1." + MEDIA[declared or compress]
     root = f"{d}/{name}"; os.makedirs(f"{root}/blobs/sha256", exist_ok=True)
     def blob(b):
         h = hashlib.sha256(b).hexdigest(); open(f"{root}/blobs/sha256/{h}", "wb").write(b); return "sha256:" + h
     config = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(tar).hexdigest()]}}).encode()
     manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
         "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": blob(config), "size": len(config)},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": blob(gz), "size": len(gz)}]}).encode()
+        "layers": [{"mediaType": layer_type, "digest": blob(gz), "size": len(gz)}]}).encode()
     index = {"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": blob(manifest), "size": len(manifest), "annotations": {"org.opencontainers.image.ref.name": "1"}}]}
     open(f"{root}/index.json", "w").write(json.dumps(index))
     open(f"{root}/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
@@ -55,6 +61,11 @@ layout("dotdot", [dict(name="../../../../../../" + out.lstrip("/") + "/dotdot", 
 layout("symlink", [dict(name="link", type=tarfile.SYMTYPE, linkname=out), dict(name="link/through-symlink", data=b"x")])
 layout("hardlink", [dict(name="passwd", type=tarfile.LNKTYPE, linkname="/etc/passwd")])
 layout("chmod", [dict(name="link", type=tarfile.SYMTYPE, linkname=out + "/sentinel"), dict(name="link", type=tarfile.DIRTYPE, mode=0o777)])
+# Layer formats: zstd and uncompressed tar as declared, and a tar that claims to be gzip.
+hello = [dict(name="hello", data=b"hello from a layer\n", mode=0o644)]
+layout("zstd", hello, compress="zstd")
+layout("plain", hello, compress="none")
+layout("liar", hello, compress="none", declared="gzip")
 PY
 echo sentinel >"$TEST_DIR/outside/sentinel"
 chmod 600 "$TEST_DIR/outside/sentinel"
@@ -72,6 +83,36 @@ b pull "$R/evil/chmod:1" >/dev/null 2>&1 || true
 expect_eq "$(ls "$TEST_DIR/outside")" "sentinel" "nothing written outside the layer"
 expect_eq "$(stat -c %a "$TEST_DIR/outside/sentinel")" "600" "no chmod through a symlink"
 expect_eq "$(b images -q "$R/evil/dotdot:1")$(b images -q "$R/evil/hardlink:1")" "" "refused images are not recorded"
+
+# --- layer formats: tar+zstd and plain tar pull; a media type the bytes contradict does not ---
+# Pushed with curl, blob by blob, as the layout has them: skopeo would
+# compress the plain tar on its way to the registry.
+push_layout_as_is() {  # push_layout_as_is LAYOUT_DIR REPO TAG
+  local dir=$1 repo=$2 tag=$3 file location manifest
+  for file in "$dir"/blobs/sha256/*; do
+    location=$(curl -s -D - -o /dev/null -X POST "http://$R/v2/$repo/blobs/uploads/" | tr -d '\r' | awk 'tolower($1) == "location:" {print $2}')
+    case $location in http*) ;; *) location="http://$R$location" ;; esac
+    [[ $location == *\?* ]] && location+="&" || location+="?"
+    curl -sf -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$file" \
+      "${location}digest=sha256:$(basename "$file")" >/dev/null || return 1
+  done
+  manifest=$(jq -r '.manifests[0].digest' "$dir/index.json")
+  curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
+    --data-binary "@$dir/blobs/sha256/${manifest#sha256:}" "http://$R/v2/$repo/manifests/$tag" >/dev/null
+}
+for name in zstd plain liar; do
+  push_layout_as_is "$TEST_DIR/$name" "formats/$name" 1 || fail "could not push the $name layout"
+done
+export BERTH_ROOT="$TEST_DIR/root-formats"
+for name in zstd plain; do
+  expect_status 0 "a $name layer pulls" -- b pull -q "$R/formats/$name:1"
+  expect_eq "$(cat "$(find "$BERTH_ROOT/layers" -path '*/diff/hello' | head -1)" 2>/dev/null)" "hello from a layer" \
+    "the $name layer's file is in the store"
+  b rmi "$R/formats/$name:1" >/dev/null
+done
+expect_status 1 "a layer whose bytes contradict its media type is refused" -- b pull "$R/formats/liar:1"
+expect_contains "$(last_err)" "layer media type says gzip but the content is none" "the error names both"
+expect_eq "$(b images -q "$R/formats/liar:1")$(store_layer_count)" "0" "nothing recorded or kept"
 
 # --- a manifest whose config has a layer media type ---
 CONFIG=$(echo "$MANIFEST" | jq -r '.config.digest')
