@@ -66,6 +66,35 @@ hello = [dict(name="hello", data=b"hello from a layer\n", mode=0o644)]
 layout("zstd", hello, compress="zstd")
 layout("plain", hello, compress="none")
 layout("liar", hello, compress="none", declared="gzip")
+# A two-platform index: linux/amd64 with two layers, linux/arm64 with one.
+def image(root, layers, arch):
+    os.makedirs(f"{root}/blobs/sha256", exist_ok=True)
+    def blob(b):
+        h = hashlib.sha256(b).hexdigest(); open(f"{root}/blobs/sha256/{h}", "wb").write(b); return "sha256:" + h
+    tars = []
+    for entries in layers:
+        raw = io.BytesIO()
+        with tarfile.open(fileobj=raw, mode="w") as t:
+            for e in entries: add(t, **e)
+        tars.append(raw.getvalue())
+    config = json.dumps({"architecture": arch, "os": "linux", "rootfs": {"type": "layers",
+        "diff_ids": ["sha256:" + hashlib.sha256(t).hexdigest() for t in tars]}}).encode()
+    descs = []
+    for t in tars:
+        gz = gzip.compress(t); descs.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": blob(gz), "size": len(gz)})
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": blob(config), "size": len(config)},
+        "layers": descs}).encode()
+    return {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": blob(manifest), "size": len(manifest),
+            "platform": {"architecture": arch, "os": "linux"}}
+root = f"{d}/multi"
+amd = image(root, [[dict(name="base", data=b"base layer\n")], [dict(name="arch", data=b"amd64\n")]], "amd64")
+arm = image(root, [[dict(name="arch", data=b"arm64\n")]], "arm64")
+index = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [arm, amd]}).encode()
+h = hashlib.sha256(index).hexdigest(); open(f"{root}/blobs/sha256/{h}", "wb").write(index)
+open(f"{root}/children", "w").write("".join(f"{m['digest']} {m['mediaType']}\n" for m in (amd, arm)))
+open(f"{root}/index.json", "w").write(json.dumps({"schemaVersion": 2, "manifests": [
+    {"mediaType": "application/vnd.oci.image.index.v1+json", "digest": "sha256:" + h, "size": len(index)}]}))
 PY
 echo sentinel >"$TEST_DIR/outside/sentinel"
 chmod 600 "$TEST_DIR/outside/sentinel"
@@ -96,8 +125,15 @@ push_layout_as_is() {  # push_layout_as_is LAYOUT_DIR REPO TAG
     curl -sf -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$file" \
       "${location}digest=sha256:$(basename "$file")" >/dev/null || return 1
   done
+  # Manifests an index names go up first, by digest; the tagged one last.
+  local digest media
+  while read -r digest media; do
+    curl -sf -X PUT -H "Content-Type: $media" --data-binary "@$dir/blobs/sha256/${digest#sha256:}" \
+      "http://$R/v2/$repo/manifests/$digest" >/dev/null || return 1
+  done < <(cat "$dir/children" 2>/dev/null)
   manifest=$(jq -r '.manifests[0].digest' "$dir/index.json")
-  curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
+  media=$(jq -r '.manifests[0].mediaType' "$dir/index.json")
+  curl -sf -X PUT -H "Content-Type: $media" \
     --data-binary "@$dir/blobs/sha256/${manifest#sha256:}" "http://$R/v2/$repo/manifests/$tag" >/dev/null
 }
 for name in zstd plain liar; do
@@ -110,6 +146,22 @@ for name in zstd plain; do
     "the $name layer's file is in the store"
   b rmi "$R/formats/$name:1" >/dev/null
 done
+# An index: the host's platform by default, another with --platform; two layers chained.
+# (The fixture's default is amd64: these machines are x86_64.)
+[ "$(uname -m)" = x86_64 ] || fail "the two-platform check expects an x86_64 host"
+push_layout_as_is "$TEST_DIR/multi" formats/multi 1 || fail "could not push the two-platform index"
+expect_status 0 "pull through an index" -- b pull -q "$R/formats/multi:1"
+expect_eq "$(b image inspect -f '{{.Architecture}} {{len .RootFS.Layers}}' "$R/formats/multi:1")" "amd64 2" \
+  "the host's platform (linux/amd64), both layers"
+expect_eq "$(find "$BERTH_ROOT/layers" -path '*/diff/arch' -exec cat {} +)" "amd64" "the amd64 layers are stored"
+expect_status 0 "pull --platform linux/arm64" -- b pull -q --platform linux/arm64 "$R/formats/multi:1"
+expect_eq "$(b image inspect -f '{{.Architecture}} {{len .RootFS.Layers}}' "$R/formats/multi:1")" "arm64 1" \
+  "--platform picks the other manifest"
+expect_status 1 "a platform the index lacks" -- b pull -q --platform linux/s390x "$R/formats/multi:1"
+expect_contains "$(last_err)" "s390x" "the error names the platform"
+b rmi -f "$R/formats/multi:1" >/dev/null 2>&1
+b image prune -a -f >/dev/null 2>&1
+
 expect_status 1 "a layer whose bytes contradict its media type is refused" -- b pull "$R/formats/liar:1"
 expect_contains "$(last_err)" "layer media type says gzip but the content is none" "the error names both"
 expect_eq "$(b images -q "$R/formats/liar:1")$(store_layer_count)" "0" "nothing recorded or kept"
