@@ -56,6 +56,8 @@ expect_eq "$layers_before" "1" "both images share one layer"
 expect_status 0 "rmi other:1" -- b rmi other:1
 expect_contains "$(last_out)" "Deleted: sha256:" "rmi deletes the image"
 expect_eq "$(store_layer_count)" "1" "the shared layer stays"
+expect_eq "$(b images -a -q --no-trunc)" "$(b images -q --no-trunc)" "images -a: no intermediate images in an imported store"
+expect_eq "$(b save busybox | tar -tf - | grep -c '^manifest.json$')" "1" "save to a pipe writes the archive to stdout"
 expect_status 0 "history" -- b history busybox
 expect_eq "$(last_out | head -1 | tr -s ' ')" "IMAGE CREATED CREATED BY SIZE COMMENT" "history header"
 expect_contains "$(last_out)" "from busybox" "history shows the comment"
