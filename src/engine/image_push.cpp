@@ -58,10 +58,9 @@ Result<PushResult> LocalImageService::push(std::string_view text, const PushOpti
           return static_cast<size_t>(n);
         },
         .mount_from_repository = mount_from,
-        // Above one chunk, PATCHes of chunk_size then a closing PUT (the
-        // distribution spec's chunked upload, as docker pushes layers); a
-        // small blob, a config, in one PUT.
-        .chunked = static_cast<uint64_t>(blob.size) > RegistryClient::BlobUpload{}.chunk_size,
+        // One PUT per blob. The client's chunked upload (Content-Range
+        // PATCHes) stays off: hosted registries cap a PATCH (GHCR at 4 MiB)
+        // or mishandle the closing PUT, and docker itself streams one PATCH.
     };
     BlobProgress progress;
     if (is_layer) {

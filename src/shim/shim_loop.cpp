@@ -516,7 +516,7 @@ int ShimLoop::run() {
     attach_.add_poll_fds(poll_fds_, stdin_pending_.size() - stdin_sent_ < stdin_backlog_limit);
 
     int timeout_ms = poll_timeout_ms();
-    if (!startup_pages_released_) {
+    if (!startup_pages_released_ && phase_ == Phase::running) {
       int release_in = remaining_ms(started_ms_ + startup_pages_kept_ms, monotonic_ms());
       timeout_ms = timeout_ms < 0 ? release_in : std::min(timeout_ms, release_in);
     }
@@ -537,7 +537,8 @@ int ShimLoop::run() {
       if (stdin_index >= 0 && poll_fds_[stdin_index].revents) write_stdin();
       attach_.handle_poll(std::span<const pollfd>(poll_fds_).subspan(attach_index), *this);
     }
-    if (!startup_pages_released_ && monotonic_ms() >= started_ms_ + startup_pages_kept_ms) {
+    if (!startup_pages_released_ && phase_ == Phase::running &&
+        monotonic_ms() >= started_ms_ + startup_pages_kept_ms) {
       release_startup_pages();
       startup_pages_released_ = true;
     }

@@ -14,7 +14,9 @@
 // that was never written only unmaps the page cache's pages, which every
 // other shim shares; whatever runs next faults its pages back in from the
 // cache. Writable segments (data, relocated GOT/RELRO, bss) are left alone:
-// dropping those would lose their contents.
+// dropping those would lose their contents. (A debugger's breakpoint or a
+// uprobe set in that first second lives in a private copy of its page and
+// is dropped with it.)
 #pragma once
 
 namespace berth::shim {

@@ -36,7 +36,7 @@ version: 0.1
 log:
   level: error
   accesslog:
-    disabled: false
+    disabled: true
 storage:
   filesystem:
     rootdirectory: $dir/storage

@@ -147,8 +147,9 @@ for name in zstd plain; do
   b rmi "$R/formats/$name:1" >/dev/null
 done
 # An index: the host's platform by default, another with --platform; two layers chained.
-# (The fixture's default is amd64: these machines are x86_64.)
-[ "$(uname -m)" = x86_64 ] || fail "the two-platform check expects an x86_64 host"
+# The fixture's amd64 manifest is the host's: on another architecture the
+# default pick differs, so the block is skipped there.
+if [ "$(uname -m)" = x86_64 ]; then
 push_layout_as_is "$TEST_DIR/multi" formats/multi 1 || fail "could not push the two-platform index"
 expect_status 0 "pull through an index" -- b pull -q "$R/formats/multi:1"
 expect_eq "$(b image inspect -f '{{.Architecture}} {{len .RootFS.Layers}}' "$R/formats/multi:1")" "amd64 2" \
@@ -161,6 +162,7 @@ expect_status 1 "a platform the index lacks" -- b pull -q --platform linux/s390x
 expect_contains "$(last_err)" "s390x" "the error names the platform"
 b rmi -f "$R/formats/multi:1" >/dev/null 2>&1
 b image prune -a -f >/dev/null 2>&1
+fi
 
 expect_status 1 "a layer whose bytes contradict its media type is refused" -- b pull "$R/formats/liar:1"
 expect_contains "$(last_err)" "layer media type says gzip but the content is none" "the error names both"
