@@ -133,8 +133,8 @@ Result<std::optional<LayerStore::Pending>> LayerStore::begin(const Digest& chain
   pending.layers_dir_ = paths_.layers();
   pending.lock_ = std::move(lock);
   BERTH_ASSIGN(pending.tmp_dir_fd_, open_directory(paths_.layers_tmp()));
-  // Each layer's files start in an inode group of their own (see
-  // inode_placement.h); where the filesystem has no such flag, nothing changes.
+  // Spreads layer trees over inode groups, away from the inodes the last
+  // removal freed (usually; see inode_placement.h). Best effort.
   (void)spread_subdirectories(pending.tmp_dir_fd_.get());
   std::string temporary = (paths_.layers_tmp() / (std::string(chain.hex()) + "-XXXXXX")).string();
   if (::mkdtemp(temporary.data()) == nullptr) return fail_errno(errno, "create {}", temporary);
