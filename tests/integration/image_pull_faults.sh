@@ -150,18 +150,18 @@ done
 # The fixture's amd64 manifest is the host's: on another architecture the
 # default pick differs, so the block is skipped there.
 if [ "$(uname -m)" = x86_64 ]; then
-push_layout_as_is "$TEST_DIR/multi" formats/multi 1 || fail "could not push the two-platform index"
-expect_status 0 "pull through an index" -- b pull -q "$R/formats/multi:1"
-expect_eq "$(b image inspect -f '{{.Architecture}} {{len .RootFS.Layers}}' "$R/formats/multi:1")" "amd64 2" \
-  "the host's platform (linux/amd64), both layers"
-expect_eq "$(find "$BERTH_ROOT/layers" -path '*/diff/arch' -exec cat {} +)" "amd64" "the amd64 layers are stored"
-expect_status 0 "pull --platform linux/arm64" -- b pull -q --platform linux/arm64 "$R/formats/multi:1"
-expect_eq "$(b image inspect -f '{{.Architecture}} {{len .RootFS.Layers}}' "$R/formats/multi:1")" "arm64 1" \
-  "--platform picks the other manifest"
-expect_status 1 "a platform the index lacks" -- b pull -q --platform linux/s390x "$R/formats/multi:1"
-expect_contains "$(last_err)" "s390x" "the error names the platform"
-b rmi -f "$R/formats/multi:1" >/dev/null 2>&1
-b image prune -a -f >/dev/null 2>&1
+  push_layout_as_is "$TEST_DIR/multi" formats/multi 1 || fail "could not push the two-platform index"
+  expect_status 0 "pull through an index" -- b pull -q "$R/formats/multi:1"
+  expect_eq "$(b image inspect -f '{{.Architecture}} {{len .RootFS.Layers}}' "$R/formats/multi:1")" "amd64 2" \
+    "the host's platform (linux/amd64), both layers"
+  expect_eq "$(find "$BERTH_ROOT/layers" -path '*/diff/arch' -exec cat {} +)" "amd64" "the amd64 layers are stored"
+  expect_status 0 "pull --platform linux/arm64" -- b pull -q --platform linux/arm64 "$R/formats/multi:1"
+  expect_eq "$(b image inspect -f '{{.Architecture}} {{len .RootFS.Layers}}' "$R/formats/multi:1")" "arm64 1" \
+    "--platform picks the other manifest"
+  expect_status 1 "a platform the index lacks" -- b pull -q --platform linux/s390x "$R/formats/multi:1"
+  expect_contains "$(last_err)" "s390x" "the error names the platform"
+  b rmi -f "$R/formats/multi:1" >/dev/null 2>&1
+  b image prune -a -f >/dev/null 2>&1
 fi
 
 expect_status 1 "a layer whose bytes contradict its media type is refused" -- b pull "$R/formats/liar:1"

@@ -74,7 +74,7 @@ TEST_F(LayerStoreTest, CommittedLayerAppearsWholeUnderItsChainId) {
   EXPECT_FALSE(again->has_value());
 }
 
-TEST_F(LayerStoreTest, LayersStartInInodeGroupsOfTheirOwn) {
+TEST_F(LayerStoreTest, TemporaryLayerDirectoryIsMarkedAsATopDirectory) {
   UniqueFd tmp(::open(paths_.layers_tmp().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   ASSERT_TRUE(tmp);
   int flags = 0;
