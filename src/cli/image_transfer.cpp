@@ -21,8 +21,10 @@ TransferProgressRenderer make_renderer(CommandEnv& env, TransferProgressRenderer
 
 int command_pull(Invocation& invocation) {
   bool quiet = false, disable_content_trust = true;
-  std::string platform_text;
+  std::string platform_text, cert_dir;
   auto& flags = invocation.flags();
+  flags.add_option("--cert-dir", cert_dir, "Use certificates at path (*.crt, *.cert, *.key) to connect to the registry")
+      ->type_name("string");
   flags.add_flag("--disable-content-trust", disable_content_trust, "Skip image verification (default true)");
   flags.add_option("--platform", platform_text, "Set platform if server is multi-platform capable")
       ->type_name("string");
@@ -39,6 +41,7 @@ int command_pull(Invocation& invocation) {
     if (!platform) return env.report(platform.error());
     options.platform = *platform;
   }
+  if (!cert_dir.empty()) env.use_cert_dir(cert_dir);
   auto service = env.images();
   if (!service) return env.report(service.error());
 
@@ -66,7 +69,10 @@ int command_pull(Invocation& invocation) {
 
 int command_push(Invocation& invocation) {
   bool quiet = false, disable_content_trust = true;
+  std::string cert_dir;
   auto& flags = invocation.flags();
+  flags.add_option("--cert-dir", cert_dir, "Use certificates at path (*.crt, *.cert, *.key) to connect to the registry")
+      ->type_name("string");
   flags.add_flag("--disable-content-trust", disable_content_trust, "Skip image signing (default true)");
   flags.add_flag("-q,--quiet", quiet, "Suppress verbose output");
   if (auto status = invocation.parse(exactly(1))) return *status;
@@ -75,6 +81,7 @@ int command_push(Invocation& invocation) {
   const std::string& name = invocation.args()[0];
   auto reference = parse_reference(name, /*add_default_tag=*/false);
   if (!reference) return env.report(reference.error());
+  if (!cert_dir.empty()) env.use_cert_dir(cert_dir);
   auto service = env.images();
   if (!service) return env.report(service.error());
 

@@ -24,6 +24,7 @@ struct EngineOptions {
   std::filesystem::path runroot = "/run/berth";   // --runroot, BERTH_RUNROOT
   std::vector<std::string> insecure_registries;   // --insecure-registry, BERTH_INSECURE_REGISTRIES (comma-separated)
   std::filesystem::path docker_config;            // empty: $DOCKER_CONFIG/config.json or ~/.docker/config.json
+  std::filesystem::path cert_dir;                 // pull/push/login --cert-dir; empty: the certs.d directories
 };
 // Defaults overridden by BERTH_ROOT, BERTH_RUNROOT and BERTH_INSECURE_REGISTRIES.
 EngineOptions engine_options_from_environment();

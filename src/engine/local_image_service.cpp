@@ -32,6 +32,7 @@ RegistryOptions LocalImageService::registry_options() const {
   RegistryOptions registry;
   registry.insecure_registries = options_.insecure_registries;
   registry.docker_config = options_.docker_config.empty() ? default_docker_config_path() : options_.docker_config;
+  registry.cert_dir = options_.cert_dir;
   return registry;
 }
 

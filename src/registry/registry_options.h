@@ -24,6 +24,9 @@ struct RegistryOptions {
   // any <name>.cert with <name>.key) a client certificate, as Docker reads them.
   std::vector<std::filesystem::path> certs_dirs = {"/etc/berth/certs.d", "/etc/docker/certs.d",
                                                    "/etc/containers/certs.d"};
+  // --cert-dir: the certificates themselves (*.crt, *.cert, *.key), used for
+  // every registry in place of certs_dirs. Empty: certs_dirs.
+  std::filesystem::path cert_dir;
   std::string user_agent = std::string("berth/") + kBerthVersion;
   int max_attempts = 4;  // per transfer, for transient failures (broken connections, 5xx, 429)
   // First pause between attempts; it doubles each time. Tests shorten it.

@@ -120,7 +120,8 @@ Result<const TlsConfig*> RegistrySession::tls_for(std::string_view authority) {
     std::lock_guard lock(mutex_);
     if (auto it = tls_.find(key); it != tls_.end()) return &it->second;
   }
-  BERTH_ASSIGN(TlsConfig config, load_tls_config(options_.certs_dirs, key));
+  BERTH_ASSIGN(TlsConfig config, options_.cert_dir.empty() ? load_tls_config(options_.certs_dirs, key)
+                                                           : load_tls_directory(options_.cert_dir));
   config.verify_peer = !is_insecure(key);
   std::lock_guard lock(mutex_);
   return &tls_.try_emplace(key, std::move(config)).first->second;

@@ -28,6 +28,39 @@ std::vector<std::filesystem::path> sorted_entries(const std::filesystem::path& d
   return entries;
 }
 
+// Adds one directory's CAs and client certificate to config.
+Result<void> add_directory(const std::filesystem::path& dir, TlsConfig& config, std::string& extra_cas) {
+  std::error_code error;
+  for (const auto& path : sorted_entries(dir)) {
+    auto extension = path.extension().string();
+    if (extension == ".crt") {
+      BERTH_ASSIGN(std::string pem, read_file(path.string()));
+      extra_cas += pem;
+      if (!pem.empty() && pem.back() != '\n') extra_cas += '\n';
+    } else if (extension == ".cert" && config.client_cert.empty()) {
+      auto key = std::filesystem::path(path).replace_extension(".key");
+      if (!std::filesystem::exists(key, error))
+        return fail("client certificate {} has no key {}", path.string(), key.string());
+      config.client_cert = path;
+      config.client_key = key;
+    } else if (extension == ".key") {
+      auto cert = std::filesystem::path(path).replace_extension(".cert");
+      if (!std::filesystem::exists(cert, error))
+        return fail("client key {} has no certificate {}", path.string(), cert.string());
+    }
+  }
+  return {};
+}
+
+void add_system_bundle(TlsConfig& config, const std::string& extra_cas) {
+  if (extra_cas.empty()) return;
+  // The system bundle may be absent on a minimal system: then the extras are all we trust.
+  auto system = read_file(system_ca_bundle_path());
+  config.ca_pem = system ? *system : std::string();
+  if (!config.ca_pem.empty() && config.ca_pem.back() != '\n') config.ca_pem += '\n';
+  config.ca_pem += extra_cas;
+}
+
 }  // namespace
 
 Result<TlsConfig> load_tls_config(const std::vector<std::filesystem::path>& certs_dirs, std::string_view authority) {
@@ -41,32 +74,19 @@ Result<TlsConfig> load_tls_config(const std::vector<std::filesystem::path>& cert
     std::filesystem::path dir = certs_dir / std::string(authority);
     std::error_code error;
     if (!std::filesystem::is_directory(dir, error)) continue;
-    for (const auto& path : sorted_entries(dir)) {
-      auto extension = path.extension().string();
-      if (extension == ".crt") {
-        BERTH_ASSIGN(std::string pem, read_file(path.string()));
-        extra_cas += pem;
-        if (!pem.empty() && pem.back() != '\n') extra_cas += '\n';
-      } else if (extension == ".cert" && config.client_cert.empty()) {
-        auto key = std::filesystem::path(path).replace_extension(".key");
-        if (!std::filesystem::exists(key, error))
-          return fail("client certificate {} has no key {}", path.string(), key.string());
-        config.client_cert = path;
-        config.client_key = key;
-      } else if (extension == ".key") {
-        auto cert = std::filesystem::path(path).replace_extension(".cert");
-        if (!std::filesystem::exists(cert, error))
-          return fail("client key {} has no certificate {}", path.string(), cert.string());
-      }
-    }
+    BERTH_TRY(add_directory(dir, config, extra_cas));
   }
-  if (!extra_cas.empty()) {
-    // The system bundle may be absent on a minimal system: then the extras are all we trust.
-    auto system = read_file(system_ca_bundle_path());
-    config.ca_pem = system ? *system : std::string();
-    if (!config.ca_pem.empty() && config.ca_pem.back() != '\n') config.ca_pem += '\n';
-    config.ca_pem += extra_cas;
-  }
+  add_system_bundle(config, extra_cas);
+  return config;
+}
+
+Result<TlsConfig> load_tls_directory(const std::filesystem::path& dir) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(dir, error)) return fail("certificate directory {}: not a directory", dir.string());
+  TlsConfig config;
+  std::string extra_cas;
+  BERTH_TRY(add_directory(dir, config, extra_cas));
+  add_system_bundle(config, extra_cas);
   return config;
 }
 

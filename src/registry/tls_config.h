@@ -27,4 +27,8 @@ struct TlsConfig {
 // without its .key is.
 Result<TlsConfig> load_tls_config(const std::vector<std::filesystem::path>& certs_dirs, std::string_view authority);
 
+// Reads one directory of certificates laid out as above, for any registry
+// (podman's --cert-dir). Unlike a certs.d entry, it must exist.
+Result<TlsConfig> load_tls_directory(const std::filesystem::path& dir);
+
 }  // namespace berth

@@ -65,5 +65,20 @@ TEST(TlsConfig, HostNamesCannotClimbOutOfTheCertsDir) {
   }
 }
 
+TEST(TlsConfig, OneCertDirServesEveryRegistryAndMustExist) {
+  TempDir dir;
+  std::ofstream(dir.path() / "ca.crt") << "MINE\n" << kFakePem;
+  std::ofstream(dir.path() / "client.cert") << kFakePem;
+  std::ofstream(dir.path() / "client.key") << "KEY";
+  auto config = load_tls_directory(dir.path());
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_NE(config->ca_pem.find("MINE"), std::string::npos);
+  EXPECT_EQ(config->client_cert, dir.path() / "client.cert");
+
+  auto missing = load_tls_directory(dir.path() / "absent");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("absent: not a directory"), std::string::npos) << missing.error().message;
+}
+
 }  // namespace
 }  // namespace berth
