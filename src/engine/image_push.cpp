@@ -42,11 +42,6 @@ Result<PushResult> LocalImageService::push(std::string_view text, const PushOpti
   auto push_one = [&](const Descriptor& blob, bool is_layer) -> Status {
     std::string id(blob.digest.short_hex());
     if (is_layer) report(options.progress, {.kind = TransferEvent::Kind::waiting, .id = id});
-    BERTH_ASSIGN(bool present, registry.blob_exists(ref, blob.digest));
-    if (present) {
-      if (is_layer) report(options.progress, {.kind = TransferEvent::Kind::exists, .id = id});
-      return {};
-    }
     BERTH_ASSIGN(UniqueFd fd, content_.open_blob(blob.digest));
     int raw_fd = fd.get();
     RegistryClient::BlobUpload upload{
@@ -58,9 +53,10 @@ Result<PushResult> LocalImageService::push(std::string_view text, const PushOpti
           return static_cast<size_t>(n);
         },
         .mount_from_repository = mount_from,
-        // One PUT per blob. The client's chunked upload (Content-Range
-        // PATCHes) stays off: hosted registries cap a PATCH (GHCR at 4 MiB)
-        // or mishandle the closing PUT, and docker itself streams one PATCH.
+        // Layers as docker sends them: one PATCH of the whole blob, then an
+        // empty PUT. Ranged chunks are left out: hosted registries disagree
+        // on their sizes. The small config goes in one PUT.
+        .mode = is_layer ? RegistryClient::BlobUpload::Mode::streamed : RegistryClient::BlobUpload::Mode::monolithic,
     };
     BlobProgress progress;
     if (is_layer) {

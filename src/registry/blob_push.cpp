@@ -1,5 +1,5 @@
 // RegistryClient::push_blob: existence check, cross-repository mount, and
-// monolithic or chunked upload (distribution spec, "Pushing blobs").
+// monolithic, streamed or chunked upload (distribution spec, "Pushing blobs").
 #include <algorithm>
 
 #include "registry/registry_client.h"
@@ -109,15 +109,20 @@ Result<RegistryClient::BlobPushOutcome> RegistryClient::push_blob(const ImageRef
     auto location = location_of(*started, start.method);
     if (!location) return std::unexpected(std::move(location.error()));
 
-    uint64_t chunk_size = upload.chunk_size > 0 ? upload.chunk_size : uint64_t{16} << 20;
-    for (uint64_t offset = 0; upload.chunked && offset < upload.size;) {
+    using Mode = BlobUpload::Mode;
+    // The PATCHes: one of the whole blob (streamed), or ranged chunks.
+    uint64_t chunk_size = upload.mode == Mode::streamed ? upload.size
+                          : upload.chunk_size > 0       ? upload.chunk_size
+                                                        : uint64_t{16} << 20;
+    for (uint64_t offset = 0; upload.mode != Mode::monolithic && offset < upload.size;) {
       uint64_t length = std::min(chunk_size, upload.size - offset);
       RegistryCall patch;
       patch.method = "PATCH";
       patch.url = *location;
       patch.headers.push_back("Content-Type: application/octet-stream");
       // The distribution spec's form: "<first>-<last>", without the "bytes " unit.
-      patch.headers.push_back(fmt::format("Content-Range: {}-{}", offset, offset + length - 1));
+      if (upload.mode == Mode::chunked)
+        patch.headers.push_back(fmt::format("Content-Range: {}-{}", offset, offset + length - 1));
       patch.read_body = [&upload, offset](uint64_t at, std::span<std::byte> buffer) {
         return upload.read_at(offset + at, buffer);
       };
@@ -134,14 +139,14 @@ Result<RegistryClient::BlobPushOutcome> RegistryClient::push_blob(const ImageRef
       offset += length;
     }
 
-    // The closing PUT ?digest= carries the whole blob (monolithic) or nothing (after the chunks).
+    // The closing PUT ?digest= carries the whole blob (monolithic) or nothing (after the PATCHes).
     auto put_url = append_query(*location, "digest", upload.digest.str());
     if (!put_url) return permanent(std::move(put_url.error()));
     RegistryCall close;
     close.method = "PUT";
     close.url = std::move(*put_url);
     close.scopes = scopes;
-    if (!upload.chunked) {
+    if (upload.mode == Mode::monolithic) {
       close.headers.push_back("Content-Type: application/octet-stream");
       close.read_body = upload.read_at;
       close.body_size = upload.size;

@@ -68,11 +68,20 @@ class RegistryClient {
     // Reads at an offset; must give the same bytes every time (a failed upload starts over).
     std::function<Result<size_t>(uint64_t offset, std::span<std::byte> buffer)> read_at;
     std::optional<std::string> mount_from_repository;  // "library/busybox": cross-repository mount first
-    bool chunked = false;
-    uint64_t chunk_size = 16 << 20;
+    enum class Mode {
+      monolithic,  // POST, then one PUT ?digest= carrying the blob
+      // POST, one PATCH of the whole blob without Content-Range, then an
+      // empty PUT ?digest=: docker's way, which hosted registries take whatever
+      // their limits on ranged chunks (GHCR refuses chunks over 4 MiB, ECR
+      // under 5 MiB).
+      streamed,
+      chunked,  // POST, PATCHes of chunk_size with Content-Range, then an empty PUT
+    };
+    Mode mode = Mode::monolithic;
+    uint64_t chunk_size = 16 << 20;  // chunked only
   };
-  // Skips blobs the registry has; else mounts (when asked) or uploads:
-  // POST, then one PUT ?digest= or PATCHes of chunk_size and a closing PUT.
+  // Skips blobs the registry has; else mounts (when asked) or uploads as
+  // upload.mode says.
   // The outcome tells progress displays what happened ("Layer already
   // exists", "Mounted from …", "Pushed").
   enum class BlobPushOutcome { already_present, mounted, uploaded };

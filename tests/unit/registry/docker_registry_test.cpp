@@ -97,7 +97,7 @@ TEST_F(AgainstDockerRegistry, PushChunkedInOddSizes) {
                                           ++reads;
                                           return reader_of(bytes)(offset, buffer);
                                         },
-                                    .chunked = true,
+                                    .mode = RegistryClient::BlobUpload::Mode::chunked,
                                     .chunk_size = (1 << 20) + 7};
   uint64_t last_done = 0;
   auto pushed = client.push_blob(repo("chunked/x"), upload, {.on_bytes = [&](uint64_t done, uint64_t) {

@@ -86,5 +86,31 @@ TEST_F(PushFake, SourceErrorsAreNotRetried) {
   EXPECT_EQ(server.count("/up"), 0) << "the PUT never completed";
 }
 
+TEST_F(PushFake, StreamedUploadIsOnePatchWithoutRangeThenAnEmptyPut) {
+  FakeHttpServer server([&](const FakeRequest& request, FakeConnection& c) {
+    if (request.method == "HEAD") return c.respond(404, "Not Found");
+    if (request.method == "POST") return c.respond(202, "Accepted", {{"Location", "/up/1"}});
+    if (request.method == "PATCH") return c.respond(202, "Accepted", {{"Location", "/up/2"}});
+    c.respond(201, "Created", {{"Docker-Content-Digest", digest_.str()}});
+  });
+  RegistryClient::BlobUpload upload{.digest = digest_,
+                                    .size = blob_.size(),
+                                    .read_at = reader_of(blob_),
+                                    .mode = RegistryClient::BlobUpload::Mode::streamed,
+                                    .chunk_size = 1000};
+  auto pushed = client().push_blob(reference_at(server.authority(), "x"), upload);
+  ASSERT_TRUE(pushed) << pushed.error().message;
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(requests[1].method, "POST");
+  EXPECT_EQ(requests[2].method, "PATCH");
+  EXPECT_EQ(requests[2].path, "/up/1");
+  EXPECT_EQ(requests[2].header("content-range"), "") << "chunk_size applies to chunked uploads only";
+  EXPECT_TRUE(requests[2].body == blob_) << requests[2].body.size() << " bytes";
+  EXPECT_EQ(requests[3].method, "PUT");
+  EXPECT_EQ(requests[3].path, "/up/2") << "the PATCH's answer names where the PUT goes";
+  EXPECT_EQ(requests[3].body, "");
+}
+
 }  // namespace
 }  // namespace berth
