@@ -98,6 +98,18 @@ bool is_transient(CURLcode code) {
   }
 }
 
+// With TLS 1.3 a server refuses a client certificate (or its absence) only
+// after the client has finished its side of the handshake, so curl sees a
+// send or receive error: with the server's alert, or only a reset when that
+// arrives first. A new connection on a fresh handshake (not a reused one)
+// that ends before any answer is that refusal: starting over cannot help.
+bool refused_after_handshake(CURL* curl, CURLcode code, const HttpRequest& request, long status) {
+  if (status != 0 || (code != CURLE_SEND_ERROR && code != CURLE_RECV_ERROR)) return false;
+  if (!request.url.starts_with("https://")) return false;
+  curl_off_t handshake_done = 0;
+  return curl_easy_getinfo(curl, CURLINFO_APPCONNECT_TIME_T, &handshake_done) == CURLE_OK && handshake_done > 0;
+}
+
 bool is_connection_closed(CURLcode code) {
   return code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR ||
          code == CURLE_GOT_NOTHING;
@@ -345,6 +357,17 @@ HttpExchange HttpClient::perform(const HttpRequest& request) {
   exchange.error = Error{error_buffer[0] ? std::string(error_buffer) : std::string(curl_easy_strerror(code))};
   exchange.transient = is_transient(code);
   exchange.connection_closed = is_connection_closed(code);
+  if (refused_after_handshake(curl, code, request, status)) {
+    exchange.transient = false;
+    exchange.connection_closed = false;
+    exchange.error.message +=
+        request.tls && !request.tls->client_cert.empty()
+            ? fmt::format(" (the registry closed the connection after the TLS handshake: it may have refused the "
+                          "client certificate {})",
+                          request.tls->client_cert.string())
+            : " (the registry closed the connection after the TLS handshake: it may require a client certificate, "
+              "client.cert and client.key in certs.d/<host:port>/ or --cert-dir)";
+  }
   return std::move(exchange);
 }
 

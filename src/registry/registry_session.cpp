@@ -100,9 +100,12 @@ Result<std::string> RegistrySession::base_url(std::string_view authority) {
     if (!over_https) {
       probe.url = fmt::format("http://{}/v2/", authority);
       HttpExchange over_http = http_.perform(probe);
-      if (!over_http) {
+      // Only a registry's answer to /v2/ counts: an https server answers plain
+      // http too ("400 Client sent an HTTP request to an HTTPS server").
+      long status = over_http ? over_http.response.status : 0;
+      if (status != 200 && status != 401) {
         return fail("registry {} answers neither https ({}) nor http ({})", authority, over_https.error.message,
-                    over_http.error.message);
+                    over_http ? over_http.response.status_line() : over_http.error.message);
       }
       scheme = "http";
     }

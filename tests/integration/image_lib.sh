@@ -15,9 +15,6 @@ remove_all_containers() {
   for id in $(b ps -aq --no-trunc 2>/dev/null); do b rm -f "$id" >/dev/null 2>&1 || true; done
 }
 
-# start_registry [PORT [HTPASSWD]]: Debian's docker-registry on 127.0.0.1:PORT
-# (default 5000), storage in the test dir, basic auth from an htpasswd file
-# when given; stopped by PID when the suite exits.
 REGISTRY_PIDS=()
 stop_registries() {
   local pid
@@ -28,8 +25,12 @@ stop_registries() {
   REGISTRY_PIDS=()
 }
 CLEANUP_HOOKS+=(stop_registries)
-start_registry() {
-  local port=${1:-5000} htpasswd=${2:-} dir="$TEST_DIR/registry-${1:-5000}"
+
+# write_registry_config DIR PORT: DIR/config.yml for a docker-registry on
+# 127.0.0.1:PORT storing under DIR. Its last section is `http:`, so keys
+# appended next (tls) belong to it.
+write_registry_config() {
+  local dir=$1 port=$2
   mkdir -p "$dir/storage"
   cat >"$dir/config.yml" <<YAML
 version: 0.1
@@ -45,18 +46,35 @@ storage:
 http:
   addr: 127.0.0.1:$port
 YAML
-  if [ -n "$htpasswd" ]; then
-    printf 'auth:\n  htpasswd:\n    realm: berth-test\n    path: %s\n' "$htpasswd" >>"$dir/config.yml"
-  fi
+}
+# add_registry_htpasswd DIR HTPASSWD: basic auth from an htpasswd file.
+add_registry_htpasswd() {
+  printf 'auth:\n  htpasswd:\n    realm: berth-test\n    path: %s\n' "$2" >>"$1/config.yml"
+}
+# launch_registry DIR PROBE...: serves DIR/config.yml (stopped by PID when
+# the suite exits) and waits until the probe command prints 200 or 401.
+launch_registry() {
+  local dir=$1
+  shift
   docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
   REGISTRY_PIDS+=($!)
   local i
   for i in $(seq 100); do
-    case $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/") in 200 | 401) return 0 ;; esac
+    case $("$@") in 200 | 401) return 0 ;; esac
     sleep 0.1
   done
-  echo "registry on port $port did not start: $(cat "$dir/log")" >&2
+  echo "registry in $dir did not start: $(cat "$dir/log")" >&2
   return 1
+}
+
+# start_registry [PORT [HTPASSWD]]: Debian's docker-registry on 127.0.0.1:PORT
+# (default 5000), storage in the test dir, basic auth from an htpasswd file
+# when given.
+start_registry() {
+  local port=${1:-5000} htpasswd=${2:-} dir="$TEST_DIR/registry-${1:-5000}"
+  write_registry_config "$dir" "$port"
+  [ -z "$htpasswd" ] || add_registry_htpasswd "$dir" "$htpasswd"
+  launch_registry "$dir" curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/"
 }
 registry_storage() { echo "$TEST_DIR/registry-${1:-5000}/storage"; }
 
