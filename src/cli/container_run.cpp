@@ -11,6 +11,8 @@
 #include "cli/container_create_flags.h"
 #include "cli/reference_display.h"
 #include "cli/transfer_progress.h"
+#include "engine/container_spec.h"
+#include "engine/network_namespace.h"
 #include "oci/image_reference.h"
 #include "runtime/container_ops.h"
 
@@ -134,6 +136,10 @@ int command_run(Invocation& invocation) {
   CreateFlags flags;
   if (auto status = parse_create_command_line(invocation, flags, /*is_run=*/true)) return *status;
   CommandEnv& env = invocation.env;
+  // The slowest step of a start, made on another CPU while the store opens
+  // and the container is created (see engine/network_namespace.h).
+  std::optional<PreparedNetworkNamespace> network;
+  if (has_own_network_namespace(flags.host)) network.emplace();
   auto id = create_container(env, flags);
   if (!id) {
     env.report(id.error());
@@ -142,6 +148,7 @@ int command_run(Invocation& invocation) {
   auto containers = env.containers();
   if (!containers) return env.report(containers.error());
   StartOptions options;
+  options.network = network ? &*network : nullptr;
   options.client_removes = !flags.detach;
   if (!flags.detach) {
     options.attach = AttachRequest{.stdin = flags.config.attach_stdin,

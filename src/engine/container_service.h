@@ -55,6 +55,8 @@ struct AttachRequest {
   bool stdin = false, stdout = true, stderr = true;
 };
 
+class PreparedNetworkNamespace;
+
 struct StartOptions {
   // Connect to the shim before the process starts, so no output is missed.
   std::optional<AttachRequest> attach;
@@ -63,6 +65,9 @@ struct StartOptions {
   // it exits, so the shim does only if this process is gone without doing so.
   bool client_removes = false;
   uint64_t restart_delay_ms = 0;
+  // A network namespace the caller began making earlier (run starts it before
+  // the create), used when the container has one of its own; null: made here.
+  PreparedNetworkNamespace* network = nullptr;
 };
 
 struct StartResult {

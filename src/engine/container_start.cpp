@@ -209,9 +209,10 @@ Result<StartResult> ContainerService::start(std::string_view name, const StartOp
 
 Status ContainerService::launch(ContainerRecord& record, const StartOptions& options, StartResult& result) {
   ContainerPaths paths = paths_of(record.id);
-  // A network namespace of its own: made meanwhile.
-  std::optional<PreparedNetworkNamespace> network;
-  if (has_own_network_namespace(record.host)) network.emplace();
+  // A network namespace of its own: made meanwhile, unless the caller began earlier.
+  std::optional<PreparedNetworkNamespace> own_network;
+  PreparedNetworkNamespace* network = nullptr;
+  if (has_own_network_namespace(record.host)) network = options.network ? options.network : &own_network.emplace();
   BERTH_ASSIGN(std::vector<std::filesystem::path> layers, image_layers(record));
 
   // A fresh run dir: nothing of the previous run may be taken for this one's.
