@@ -132,6 +132,17 @@ int command_ps(Invocation& invocation) {
         if (auto found = (*images)->find(id.str())) known->second = found->size;
     return known->second;
   };
+  // As docker's list: the name a container was created from, while it still
+  // names the container's image; else the image's short id.
+  std::map<std::string, std::optional<Digest>> named_images;
+  auto image_column = [&](const ContainerRecord& record) -> std::string {
+    auto [known, added] = named_images.try_emplace(record.image_name);
+    if (added)
+      if (auto images = env.images())
+        if (auto found = (*images)->find(record.image_name)) known->second = found->id;
+    if (known->second == record.image_id) return record.image_name;
+    return no_trunc ? record.image_id.str() : std::string(record.image_id.short_hex());
+  };
   std::vector<nlohmann::json> rows;
   int shown = 0;
   for (const auto& record : *records) {
@@ -149,6 +160,7 @@ int command_ps(Invocation& invocation) {
       if (auto image = image_size(record.image_id)) sizes->root_fs = sizes->rw + *image;
     }
     rows.push_back(container_row(record, now, no_trunc, sizes));
+    rows.back()["Image"] = image_column(record);
   }
   if (quiet) return 0;
   auto rendered = render_list(format, {size ? kTableFormatWithSize : kTableFormat, &container_headers()}, rows);

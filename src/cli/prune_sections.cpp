@@ -95,8 +95,9 @@ Result<PruneSection> prune_images(CommandEnv& env, bool all) {
     for (const std::string& reference : pruned.untagged) section.text += "untagged: " + familiar_string(reference) + "\n";
     for (const Digest& id : pruned.deleted) section.text += "deleted: " + id.str() + "\n";
     section.text += "\n";
-    section.reclaimed_bytes = pruned.reclaimed_bytes;
   }
+  // Also when only crash leftovers went (an interrupted load's temporaries).
+  section.reclaimed_bytes = pruned.reclaimed_bytes;
   return section;
 }
 

@@ -27,7 +27,16 @@ Result<PushResult> LocalImageService::push(std::string_view text, const PushOpti
   auto fail_push = [&](Error error) { return std::unexpected(std::move(error).context(fmt::format("push {}", ref.familiar()))); };
   if (ref.digest) return fail_push(Error{"cannot push a digest reference"});
   auto found = find_record(fmt::format("{}:{}", ref.name(), ref.tag));
-  if (!found) return fail_push(Error{fmt::format("An image does not exist locally with the tag: {}", ref.familiar_name())});
+  if (!found) {
+    // docker's two wordings: the repository has no tag at all, or not this one.
+    auto records = metadata_.list_images();
+    bool repository_known = records && std::ranges::any_of(*records, [&](const ImageRecord& image) {
+      return std::ranges::any_of(image.tags, [&](const std::string& tag) { return tag.starts_with(ref.name() + ":"); });
+    });
+    return fail_push(Error{repository_known ? fmt::format("tag does not exist: {}", ref.familiar())
+                                            : fmt::format("An image does not exist locally with the tag: {}",
+                                                          ref.familiar_name())});
+  }
   ImageRecord record = std::move(*found);
   if (!record.manifest_digest) return fail_push(Error{"the store has no manifest for this image"});
   auto manifest_bytes = content_.read_blob(*record.manifest_digest, 4 << 20);

@@ -5,16 +5,25 @@
 #include <map>
 #include <set>
 
+#include "engine/container_state.h"
 #include "engine/local_image_service.h"
 
 namespace berth {
 namespace {
 
-bool same_repository_for_all(const ImageRecord& record) {
-  if (record.tags.empty()) return true;
-  auto repository = [](const std::string& tag) { return tag.substr(0, tag.rfind(':')); };
-  auto first = repository(record.tags[0]);
-  return std::all_of(record.tags.begin(), record.tags.end(), [&](auto& tag) { return repository(tag) == first; });
+// docker's isSingleReference: at most one tag, and every repo digest in the
+// repository of that tag (or of the first reference when there is no tag).
+// Removing such an image by id removes its references without --force.
+bool is_single_reference(const ImageRecord& record) {
+  size_t references = record.tags.size() + record.repo_digests.size();
+  if (references <= 1) return references == 1;
+  if (record.tags.size() > 1) return false;
+  auto tag_repository = [](const std::string& tag) { return tag.substr(0, tag.rfind(':')); };
+  auto digest_repository = [](const std::string& digest) { return digest.substr(0, digest.rfind('@')); };
+  std::set<std::string> canonical;
+  for (const auto& digest : record.repo_digests) canonical.insert(digest_repository(digest));
+  std::string single = record.tags.empty() ? digest_repository(record.repo_digests[0]) : tag_repository(record.tags[0]);
+  return canonical.size() == 1 && canonical.contains(single);
 }
 
 }  // namespace
@@ -35,13 +44,28 @@ static Result<RemoveReport> delete_image(LocalImageService& service, const Image
 }
 
 // Deleting an image a container was made from: docker refuses unless
-// forced, and a forced delete only untags it (the container keeps its layers).
-Result<std::optional<RemoveReport>> in_use_outcome(MetadataStore& metadata, const ImageRecord& record, bool force) {
+// forced, in its words for a tag (`typed`, as given) or an id. A forced
+// delete only untags it here (the container keeps its layers); docker then
+// deletes a stopped container's image record and refuses a running one's.
+Result<std::optional<RemoveReport>> in_use_outcome(MetadataStore& metadata, const ImageRecord& record, bool force,
+                                                   std::string_view typed, bool by_reference) {
   BERTH_ASSIGN(auto users, metadata.containers_using_image(record.id));
   if (users.empty()) return std::nullopt;
-  if (!force)
-    return fail("conflict: unable to delete {} (must be forced) - image is being used by container {}",
-                record.id.short_hex(), users.front().substr(0, 12));
+  if (!force) {
+    std::string container = users.front().substr(0, 12);
+    if (by_reference)
+      return fail("conflict: unable to remove repository reference \"{}\" (must force) - container {} is using its "
+                  "referenced image {}",
+                  typed, container, record.id.short_hex());
+    BERTH_ASSIGN(auto row, metadata.get_container(users.front()));
+    bool running = false;
+    if (row) {
+      auto state = ContainerState::from_storage(row->state_json);
+      running = state && state->running();
+    }
+    return fail("conflict: unable to delete {} ({}) - image is being used by {} container {}", record.id.short_hex(),
+                running ? "cannot be forced" : "must be forced", running ? "running" : "stopped", container);
+  }
   RemoveReport report;
   for (const auto& tag : record.tags) {
     BERTH_TRY(metadata.remove_tag(tag));
@@ -80,14 +104,14 @@ Result<RemoveReport> LocalImageService::remove_image(std::string_view name, bool
       BERTH_TRY(metadata_.remove_tag(normalized));
       return RemoveReport{.untagged = {normalized}};
     }
-    BERTH_ASSIGN(auto in_use, in_use_outcome(metadata_, record, force));
+    BERTH_ASSIGN(auto in_use, in_use_outcome(metadata_, record, force, name, /*by_reference=*/true));
     if (in_use) return std::move(*in_use);
     return delete_image(*this, record);
   }
-  if (record.tags.size() > 1 && !same_repository_for_all(record) && !force)
+  if (!record.tags.empty() && !is_single_reference(record) && !force)
     return fail("conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
                 record.id.short_hex());
-  BERTH_ASSIGN(auto in_use, in_use_outcome(metadata_, record, force));
+  BERTH_ASSIGN(auto in_use, in_use_outcome(metadata_, record, force, name, /*by_reference=*/false));
   if (in_use) return std::move(*in_use);
   return delete_image(*this, record);
 }
@@ -148,9 +172,15 @@ Result<ImageDiskUsage> LocalImageService::disk_usage(const std::map<Digest, int>
     ImageSummary summary = summarize(record);
     if (auto found = containers_per_image.find(record.id); found != containers_per_image.end())
       summary.containers = found->second;
+    // In the unit of the image's SIZE (unpacked bytes, as its layers were
+    // recorded), so that UNIQUE SIZE, SIZE minus this, is 0 for an image
+    // whose every layer is shared.
     uint64_t shared = 0;
-    for (const Digest& chain : image_layers[index])
-      if (layer_users[chain] > 1) shared += bytes_of(layer_bytes, chain);
+    for (const Digest& chain : image_layers[index]) {
+      if (layer_users[chain] < 2) continue;
+      BERTH_ASSIGN(auto layer, metadata_.get_layer(chain));
+      if (layer) shared += layer->size;
+    }
     summary.shared_size = shared;
     if (summary.containers > 0) {
       ++usage.active_images;

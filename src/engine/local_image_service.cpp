@@ -45,6 +45,11 @@ void LocalImageService::report(const TransferProgress& progress, const TransferE
 Result<ImageRecord> LocalImageService::find_record(std::string_view name) {
   if (name.empty()) return no_such_image(name);
   BERTH_ASSIGN(auto found, metadata_.find_image(normalize_image_name(name)));
+  // As docker: a name that is no reference may be an id prefix ("e387950474c1"
+  // would otherwise only be tried as docker.io/library/e387950474c1:latest).
+  if (!found && normalize_image_name(name) != name) {
+    BERTH_ASSIGN(found, metadata_.find_image(name));
+  }
   if (!found) return no_such_image(name);
   return std::move(*found);
 }

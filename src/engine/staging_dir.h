@@ -1,6 +1,7 @@
 // A private scratch directory under the store's tmp/ (same filesystem as the
 // blobs and layers, so staged files can be renamed into place), removed with
-// everything in it when the object goes.
+// everything in it when the object goes. It holds an flock on the directory
+// meanwhile: a killed owner's is removed by garbage collection (image prune).
 #pragma once
 
 #include <filesystem>

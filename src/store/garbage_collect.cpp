@@ -1,6 +1,12 @@
 #include "store/garbage_collect.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+
 #include <set>
+
+#include "base/remove_tree.h"
+#include "store/disk_usage.h"
 
 namespace berth::store {
 
@@ -23,6 +29,28 @@ Status remove_blob(ContentStore& content, const Digest& blob, GcReport& report) 
   BERTH_TRY(content.remove_blob(blob));
   report.bytes_reclaimed += size;
   report.blobs.push_back(blob);
+  return {};
+}
+
+// tmp/ holds the staging directories of loads, imports and commits, each
+// flock'ed by its owner while it lives (engine/staging_dir.h): one whose
+// lock is free was left by a killed process.
+Status remove_abandoned_staging(const StorePaths& paths, GcReport& report) {
+  UniqueFd tmp(::open(paths.tmp().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!tmp) return errno == ENOENT ? Status{} : fail_errno(errno, "open {}", paths.tmp().string());
+  std::error_code error;
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(paths.tmp(), error))
+    names.push_back(entry.path().filename().string());
+  if (error) return fail("list {}: {}", paths.tmp().string(), error.message());
+  for (const auto& name : names) {
+    UniqueFd dir(::openat(tmp.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!dir || ::flock(dir.get(), LOCK_EX | LOCK_NB) != 0) continue;  // not a directory, or in use
+    uint64_t bytes = tree_disk_usage(tmp.get(), name).value_or(0);
+    BERTH_TRY(remove_tree(tmp.get(), name));
+    report.staging_dirs += 1;
+    report.bytes_reclaimed += bytes;
+  }
   return {};
 }
 
@@ -62,6 +90,7 @@ Result<GcReport> collect_garbage(MetadataStore& metadata, ContentStore& content,
   BERTH_ASSIGN(auto temporaries, layers.remove_stale_temporaries());
   report.layer_temporaries = temporaries.directories;
   report.bytes_reclaimed += temporaries.bytes;
+  BERTH_TRY(remove_abandoned_staging(layers.paths(), report));
   BERTH_ASSIGN(auto ingests, content.remove_stale_ingests(options.ingest_min_age));
   report.ingests = ingests.files;
   report.bytes_reclaimed += ingests.bytes;

@@ -37,6 +37,7 @@ struct GcReport {
   std::vector<Digest> layers;  // layers whose directory and/or row were removed
   std::vector<Digest> blobs;
   uint64_t layer_temporaries = 0;  // crash leftovers in layers/.tmp
+  uint64_t staging_dirs = 0;       // tmp/ directories of killed loads, imports and commits
   uint64_t ingests = 0;            // abandoned partial downloads and temporaries
   uint64_t bytes_reclaimed = 0;
   bool deferred = false;  // delete_unreferenced: a pull was running, gc will do it
