@@ -70,8 +70,7 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   // The container's init is forked from here and waits for its start,
   // maybe long after berth is gone (killed mid-run): it must not hold
   // berth's container lock, database or sockets meanwhile.
-  close_fds_except({ready, stdin_read, stdin_write, stdout_read, stdout_write, stderr_read, stderr_write, request.spec_fd,
-                   request.rootfs_mount_fd});
+  close_fds_except({ready, stdin_read, stdin_write, stdout_read, stdout_write, stderr_read, stderr_write, request.spec_fd});
   ::setsid();  // out of berth's session: a terminal hangup does not reach the container
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) die("become a child subreaper");
   UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
@@ -89,7 +88,6 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   options.own_terminal = request.terminal;
   options.config_text = request.config_text;
   options.parsed_spec = request.spec;
-  options.rootfs_mount_fd = request.rootfs_mount_fd;
   auto created = runtime::create_container(store, options);
   if (!created) die(created.error().message);
   pid_t pid = created->state.pid;

@@ -37,8 +37,6 @@ struct LaunchRequest {
   // An fd the spec names as /proc/self/fd/N (a prepared network namespace),
   // kept open in the launcher; -1 for none.
   int spec_fd = -1;
-  // The rootfs, mounted ahead (runtime::CreateOptions::rootfs_mount_fd); -1 for none.
-  int rootfs_mount_fd = -1;
 };
 
 struct LaunchedContainer {

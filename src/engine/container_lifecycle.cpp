@@ -339,29 +339,13 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
       if (!gone) return fail("container {} did not stop after SIGKILL", record.id.substr(0, 12));
     }
   }
-  // The runtime lets go (its cgroups' rmdirs are the slow part) on another
-  // CPU while the row's deletion is prepared, which commits only once that
-  // has succeeded: a failure leaves the container there to remove again.
-  Status released;
-  std::jthread releasing;
-  try {
-    releasing = std::jthread([&] { released = release_runtime(record); });
-  } catch (const std::system_error&) {
-    released = release_runtime(record);
-  }
+  BERTH_TRY(release_runtime(record));
   // The row goes first: from here on the container does not exist, and what
   // a crash leaves of its directories has no row to look complete.
   // Volumes first: if letting them go fails, the container is still there
-  // to remove again, and no reference outlives it. (Their service has a
-  // connection of its own: not inside the transaction below.)
+  // to remove again, and no reference outlives it.
   BERTH_TRY(detach_volumes(record, options.volumes));
-  {
-    BERTH_ASSIGN(auto transaction, images_.metadata().transaction());
-    BERTH_TRY(images_.metadata().remove_container_row(record.id));
-    if (releasing.joinable()) releasing.join();
-    BERTH_TRY(released);
-    BERTH_TRY(transaction.commit());
-  }
+  BERTH_TRY(images_.metadata().remove_container_row(record.id));
   ContainerPaths paths = paths_of(record.id);
   // Moved before the run dir goes: the shim takes a missing run dir as the
   // sign that the container was removed, and then deletes what we left.

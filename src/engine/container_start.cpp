@@ -15,7 +15,6 @@
 #include "engine/container_spec.h"
 #include "engine/default_seccomp_profile.h"
 #include "engine/host_facts.h"
-#include "engine/image_view.h"
 #include "engine/network_namespace.h"
 #include "engine/seccomp_context.h"
 #include "engine/seccomp_profile.h"
@@ -55,27 +54,6 @@ Result<std::optional<oci::Seccomp>> choose_seccomp(const HostConfig& host, const
     return *resolved;
   }
   return default_seccomp(context);
-}
-
-// The overlay rootfs as mount(2) data, for the runtime's annotation. Pinned
-// off: commit and cp read and write the upper dir as a plain tree (whiteouts
-// only), which a redirect, metacopy or index would break.
-std::string overlay_mount_data(const std::vector<std::filesystem::path>& layers, const ContainerPaths& paths) {
-  std::string lower;
-  for (const auto& layer : layers) lower += (lower.empty() ? "" : ":") + layer.string();
-  return fmt::format("lowerdir={},upperdir={},workdir={},index=off,redirect_dir=off,metacopy=off", lower,
-                     paths.upper().string(), paths.work().string());
-}
-
-// The same overlay mounted now, detached, while the network namespace is
-// being made on another CPU: the container's init, which waits for both,
-// then only moves it into place (the mount costs it ~0.5 ms otherwise). On
-// any error there is no fd, and the init mounts the annotation's data
-// itself, reporting what fails there.
-UniqueFd mount_overlay_ahead(const std::vector<std::filesystem::path>& layers, const ContainerPaths& paths) {
-  if (layers.empty()) return {};
-  auto view = open_writable_view(layers, {.upper = paths.upper(), .work = paths.work()});
-  return view ? std::move(view->mount) : UniqueFd();
 }
 
 std::string shim_config_text(const ContainerRecord& record, const ContainerPaths& paths, const EngineOptions& options,
@@ -252,11 +230,6 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   }
   oci::Spec& spec = built.spec;
   BERTH_ASSIGN(spec.linux.seccomp, choose_seccomp(record.host, spec));
-  spec.annotations[std::string(runtime::kOverlayRootfsAnnotation)] = overlay_mount_data(layers, paths);
-  // An earlier run is gone before its upper and work dirs are mounted again.
-  BERTH_TRY(release_runtime(record));  // the runtime state of an earlier run
-  await_previous_shim(record);
-  UniqueFd rootfs_mount = mount_overlay_ahead(layers, paths);
   UniqueFd network_namespace;  // open until the launcher has joined it
   if (network) {
     BERTH_ASSIGN(network_namespace, network->take());
@@ -264,8 +237,17 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
       if (ns.type == oci::NamespaceType::network && ns.path.empty())
         ns.path = fmt::format("/proc/self/fd/{}", network_namespace.get());  // the launcher's copy of the fd
   }
+  std::string lower;
+  for (const auto& layer : layers) lower += (lower.empty() ? "" : ":") + layer.string();
+  spec.annotations[std::string(runtime::kOverlayRootfsAnnotation)] =
+      // Pinned off: commit and cp read and write the upper dir as a plain
+      // tree (whiteouts only), which a redirect, metacopy or index would break.
+      fmt::format("lowerdir={},upperdir={},workdir={},index=off,redirect_dir=off,metacopy=off", lower,
+                  paths.upper().string(), paths.work().string());
   std::string config_text = oci::write_spec(spec);
   BERTH_TRY(write_file_atomic(paths.config_json().string(), config_text, 0600, Durability::until_reboot));
+  BERTH_TRY(release_runtime(record));  // the runtime state of an earlier run
+  await_previous_shim(record);
 
   // The shim decides the next restart from this count: it includes this start.
   if (options.policy_restart) ++record.state.restart_count;
@@ -282,7 +264,6 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   request.config_text = &config_text;
   request.spec = &spec;
   request.spec_fd = network_namespace.valid() ? network_namespace.get() : -1;
-  request.rootfs_mount_fd = rootfs_mount.valid() ? rootfs_mount.get() : -1;
   BERTH_TRY(make_directories(paths.runtime_root.string(), 0700));
   BERTH_ASSIGN(LaunchedContainer launched, launch_container(request));
 

@@ -13,9 +13,6 @@ Result<ImageView> mount_overlay(const std::vector<std::filesystem::path>& layers
   ImageView view;
   UniqueFd context(::fsopen("overlay", FSOPEN_CLOEXEC));
   if (!context) return fail_errno(errno, "fsopen overlay");
-  // mountinfo's source, as mount(2) gives it ("none" otherwise).
-  if (::fsconfig(context.get(), FSCONFIG_SET_STRING, "source", "overlay", 0) != 0)
-    return fail_errno(errno, "overlay source");
   // "lowerdir+" (Linux 6.8) takes one layer at a time with no length limit;
   // older kernels take the joined list.
   bool appended = true;

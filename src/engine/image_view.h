@@ -28,7 +28,6 @@ Result<ImageView> open_image_view(const std::vector<std::filesystem::path>& laye
 struct WritableLayer {
   std::filesystem::path upper, work;
 };
-// Also a container's rootfs, made ahead of its init (ContainerService::launch).
 Result<ImageView> open_writable_view(const std::vector<std::filesystem::path>& layers, const WritableLayer& top);
 
 }  // namespace berth

@@ -245,7 +245,6 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     context.no_pivot = options.no_pivot;
     context.no_new_keyring = options.no_new_keyring;
     context.preserve_fds = options.preserve_fds;
-    context.rootfs_mount_fd = options.rootfs_mount_fd;
     context.state = state;
     if (plan.joins_user_namespace) run_intermediate(context);
     run_container_init(context);

@@ -32,10 +32,6 @@ struct CreateOptions {
   // text and the spec it came from, which then are not read back and parsed.
   const std::string* config_text = nullptr;
   const oci::Spec* parsed_spec = nullptr;
-  // A detached mount (fsmount) that becomes the rootfs in the container's
-  // mount namespace, made by the caller ahead of time; it keeps and closes
-  // the fd. -1: the rootfs is mounted here (the overlay annotation, or a bind).
-  int rootfs_mount_fd = -1;
 };
 
 struct CreatedContainer {

@@ -121,10 +121,6 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
     if (!own_mount_namespace) return fail("annotation {}: needs a mount namespace", kOverlayRootfsAnnotation);
     rootfs_options.overlay = overlay->second;
   }
-  if (context.rootfs_mount_fd >= 0) {
-    if (!own_mount_namespace) return fail("a prepared rootfs mount needs a mount namespace");
-    rootfs_options.mount_fd = context.rootfs_mount_fd;
-  }
   if (own_mount_namespace) BERTH_TRY(prepare_rootfs(spec, rootfs_options));
 
   UniqueFd own_fd_dir(::open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC));

@@ -30,7 +30,6 @@ struct InitContext {
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;
-  int rootfs_mount_fd = -1;     // CreateOptions::rootfs_mount_fd
   UniqueFd start_confirmation;  // exec fifo writer, held until execve closes it
 };
 

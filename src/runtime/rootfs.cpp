@@ -99,11 +99,7 @@ Status prepare_rootfs(const oci::Spec& spec, const RootfsOptions& options) {
       return fail_errno(errno, "make the mount holding {} private", parent);
   }
   // The root must be a mount point for pivot_root, and a mount of our own.
-  if (options.mount_fd >= 0) {
-    UniqueFd target(::open(options.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!target) return fail_errno(errno, "open rootfs {}", options.rootfs);
-    BERTH_TRY(attach_mount(options.mount_fd, target.get(), fmt::format("rootfs {}", options.rootfs)));
-  } else if (!options.overlay.empty()) {
+  if (!options.overlay.empty()) {
     if (options.overlay.size() >= 4096)  // mount(2) takes one page of options
       return fail("overlay rootfs: {} bytes of mount options, more than the kernel's 4095", options.overlay.size());
     if (::mount("overlay", options.rootfs.c_str(), "overlay", 0, options.overlay.c_str()) != 0)

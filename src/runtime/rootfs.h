@@ -21,9 +21,6 @@ struct RootfsOptions {
   // inside the container's mount namespace, so it goes away with the
   // container whatever happens to the engine. Empty: bind the rootfs.
   std::string overlay;
-  // A detached mount (fsmount, open_tree) that becomes the rootfs, moved
-  // onto it in the container's mount namespace; before `overlay`. -1: none.
-  int mount_fd = -1;
 };
 
 // Berth's engine gives containers their image layers this way; any runtime
