@@ -323,7 +323,7 @@ expect_status 0 "tag the image under a second name" -- b tag busybox:latest used
 b create --name user-of-used used:1 true >/dev/null
 expect_status 0 "rmi of one of two tags only untags" -- b rmi busybox:latest
 expect_status 1 "rmi of an image a container uses is refused" -- b rmi used:1
-expect_contains "$(last_err)" "image is being used by container" "with docker's reason"
+expect_contains "$(last_err)" "unable to remove repository reference \"used:1\" (must force) - container" "with docker's reason for a tag"
 expect_status 0 "image prune -a keeps it" -- b image prune -a -f
 expect_eq "$(b images -q | wc -l)" "1" "the image is still there"
 expect_status 0 "rm every container" -- b rm -f $(b ps -aq)
