@@ -44,27 +44,31 @@ static Result<RemoveReport> delete_image(LocalImageService& service, const Image
 }
 
 // Deleting an image a container was made from: docker refuses unless
-// forced, in its words for a tag (`typed`, as given) or an id. A forced
-// delete only untags it here (the container keeps its layers); docker then
-// deletes a stopped container's image record and refuses a running one's.
+// forced, in its words for a tag (`typed`, as given) or an id, and by id
+// refuses even a forced delete while the container runs. A forced delete
+// only untags it here (the container keeps its layers), where docker
+// deletes a stopped container's image record.
 Result<std::optional<RemoveReport>> in_use_outcome(MetadataStore& metadata, const ImageRecord& record, bool force,
                                                    std::string_view typed, bool by_reference) {
   BERTH_ASSIGN(auto users, metadata.containers_using_image(record.id));
   if (users.empty()) return std::nullopt;
-  if (!force) {
-    std::string container = users.front().substr(0, 12);
-    if (by_reference)
+  std::string container = users.front().substr(0, 12);
+  if (by_reference) {
+    if (!force)
       return fail("conflict: unable to remove repository reference \"{}\" (must force) - container {} is using its "
                   "referenced image {}",
                   typed, container, record.id.short_hex());
+  } else {
     BERTH_ASSIGN(auto row, metadata.get_container(users.front()));
     bool running = false;
     if (row) {
       auto state = ContainerState::from_storage(row->state_json);
       running = state && state->running();
     }
-    return fail("conflict: unable to delete {} ({}) - image is being used by {} container {}", record.id.short_hex(),
-                running ? "cannot be forced" : "must be forced", running ? "running" : "stopped", container);
+    if (running || !force)
+      return fail("conflict: unable to delete {} ({}) - image is being used by {} container {}",
+                  record.id.short_hex(), running ? "cannot be forced" : "must be forced",
+                  running ? "running" : "stopped", container);
   }
   RemoveReport report;
   for (const auto& tag : record.tags) {
@@ -108,7 +112,7 @@ Result<RemoveReport> LocalImageService::remove_image(std::string_view name, bool
     if (in_use) return std::move(*in_use);
     return delete_image(*this, record);
   }
-  if (!record.tags.empty() && !is_single_reference(record) && !force)
+  if (record.tags.size() + record.repo_digests.size() > 0 && !is_single_reference(record) && !force)
     return fail("conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
                 record.id.short_hex());
   BERTH_ASSIGN(auto in_use, in_use_outcome(metadata_, record, force, name, /*by_reference=*/false));

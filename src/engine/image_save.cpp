@@ -190,7 +190,8 @@ Status LocalImageService::save(const std::vector<std::string>& names, SaveFormat
     // Named by tag: that tag only. Named by id: every tag of the image.
     if (std::find(record.tags.begin(), record.tags.end(), normalized) != record.tags.end())
       image.tags = {normalized};
-    else if (!looks_like_image_id(name) && normalized.find('@') == std::string::npos)
+    else if (!looks_like_image_id(name) && normalized.find('@') == std::string::npos &&
+             !record.id.hex().starts_with(name))  // a short id names the image, as a full one does
       image.tags = {normalized};
     else
       image.tags = record.tags;

@@ -23,7 +23,13 @@ Result<StagingDir> StagingDir::create(const std::filesystem::path& parent, std::
     std::string pattern = (parent / fmt::format("{}.XXXXXX", purpose)).string();
     if (!mkdtemp(pattern.data())) return fail_errno(errno, "create staging directory in {}", parent.string());
     UniqueFd fd(::open(pattern.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW));
-    if (fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) return StagingDir(pattern, std::move(fd));
+    struct stat info {};
+    if (fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+      // Locked, but perhaps only after a collector had locked, removed and
+      // released it: then it is gone (no links), and another is made.
+      if (::fstat(fd.get(), &info) == 0 && info.st_nlink > 0) return StagingDir(pattern, std::move(fd));
+      errno = ENOENT;
+    }
     int error = errno;
     if ((error != ENOENT && error != EWOULDBLOCK) || attempt == 9)
       return fail_errno(error, "take staging directory {}", pattern);
@@ -36,9 +42,10 @@ StagingDir::StagingDir(StagingDir&& other) noexcept : path_(std::move(other.path
 
 StagingDir::~StagingDir() {
   if (path_.empty()) return;
-  fd_.reset();
+  // Removed while still locked, so that no collector removes it alongside.
   UniqueFd parent(::open(path_.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (parent) (void)remove_tree(parent.get(), path_.filename().string());
+  fd_.reset();
 }
 
 // Copies a staged file into the content store; the store verifies the digest.

@@ -80,10 +80,7 @@ Result<RegistryClient::BlobPushOutcome> RegistryClient::push_blob(const ImageRef
     auto sent = session_->send_with_retries(authority, head);
     if (!sent) return with_context(std::move(sent), what);
     if (!*sent) return std::unexpected(http_exchange_error(head.method, head.url, *sent).context(what));
-    if (sent->response.status == 200) {
-      report(upload.size);
-      return BlobPushOutcome::already_present;
-    }
+    if (sent->response.status == 200) return BlobPushOutcome::already_present;  // no bytes: "Layer already exists"
     if (sent->response.status != 404)
       return std::unexpected(http_status_error(head.method, sent->response).context(what));
   }
@@ -102,10 +99,7 @@ Result<RegistryClient::BlobPushOutcome> RegistryClient::push_blob(const ImageRef
     // 201: mounted from the other repository; 202: an upload session to fill.
     auto started = exchange(*session_, authority, start, {201, 202});
     if (!started) return std::unexpected(std::move(started.error()));
-    if (started->status == 201) {
-      report(upload.size);
-      return BlobPushOutcome::mounted;
-    }
+    if (started->status == 201) return BlobPushOutcome::mounted;  // no bytes: "Mounted from …"
     auto location = location_of(*started, start.method);
     if (!location) return std::unexpected(std::move(location.error()));
 

@@ -98,18 +98,6 @@ bool is_transient(CURLcode code) {
   }
 }
 
-// With TLS 1.3 a server refuses a client certificate (or its absence) only
-// after the client has finished its side of the handshake, so curl sees a
-// send or receive error: with the server's alert, or only a reset when that
-// arrives first. A new connection on a fresh handshake (not a reused one)
-// that ends before any answer is that refusal: starting over cannot help.
-bool refused_after_handshake(CURL* curl, CURLcode code, const HttpRequest& request, long status) {
-  if (status != 0 || (code != CURLE_SEND_ERROR && code != CURLE_RECV_ERROR)) return false;
-  if (!request.url.starts_with("https://")) return false;
-  curl_off_t handshake_done = 0;
-  return curl_easy_getinfo(curl, CURLINFO_APPCONNECT_TIME_T, &handshake_done) == CURLE_OK && handshake_done > 0;
-}
-
 bool is_connection_closed(CURLcode code) {
   return code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR ||
          code == CURLE_GOT_NOTHING;
@@ -124,6 +112,23 @@ struct Transfer {
   bool error_body_cut = false;    // an error body reached max_body: we stopped reading on purpose
   bool headers_complete = false;  // the final response's blank line arrived
 };
+
+// With TLS 1.3 a server refuses a client certificate (or its absence) only
+// after the client has finished its side of the handshake, so curl sees a
+// send or receive error: with the server's alert, or only a reset when that
+// arrives first. Taken for that refusal, which starting over cannot help,
+// only in the narrowest case: a new connection (not a reused one) to the
+// URL asked for (no redirect, so never a CDN's), handshake done, and nothing
+// of a body sent (a broken upload stays a broken connection) nor received.
+bool refused_after_handshake(CURL* curl, CURLcode code, const Transfer& transfer, long status) {
+  if (status != 0 || transfer.sent != 0 || (code != CURLE_SEND_ERROR && code != CURLE_RECV_ERROR)) return false;
+  if (!transfer.request->url.starts_with("https://")) return false;
+  long new_connections = 0, redirects = 0;
+  curl_off_t handshake_done = 0;
+  return curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK && new_connections > 0 &&
+         curl_easy_getinfo(curl, CURLINFO_REDIRECT_COUNT, &redirects) == CURLE_OK && redirects == 0 &&
+         curl_easy_getinfo(curl, CURLINFO_APPCONNECT_TIME_T, &handshake_done) == CURLE_OK && handshake_done > 0;
+}
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto& transfer = *static_cast<Transfer*>(user);
@@ -357,7 +362,7 @@ HttpExchange HttpClient::perform(const HttpRequest& request) {
   exchange.error = Error{error_buffer[0] ? std::string(error_buffer) : std::string(curl_easy_strerror(code))};
   exchange.transient = is_transient(code);
   exchange.connection_closed = is_connection_closed(code);
-  if (refused_after_handshake(curl, code, request, status)) {
+  if (refused_after_handshake(curl, code, transfer, status)) {
     exchange.transient = false;
     exchange.connection_closed = false;
     exchange.error.message +=

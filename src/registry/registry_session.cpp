@@ -100,10 +100,9 @@ Result<std::string> RegistrySession::base_url(std::string_view authority) {
     if (!over_https) {
       probe.url = fmt::format("http://{}/v2/", authority);
       HttpExchange over_http = http_.perform(probe);
-      // Only a registry's answer to /v2/ counts: an https server answers plain
-      // http too ("400 Client sent an HTTP request to an HTTPS server").
-      long status = over_http ? over_http.response.status : 0;
-      if (status != 200 && status != 401) {
+      // An https server answers plain http too, with a 400 ("Client sent an
+      // HTTP request to an HTTPS server"): that is no registry over http.
+      if (!over_http || over_http.response.status == 400) {
         return fail("registry {} answers neither https ({}) nor http ({})", authority, over_https.error.message,
                     over_http ? over_http.response.status_line() : over_http.error.message);
       }

@@ -47,7 +47,7 @@ Status remove_abandoned_staging(const StorePaths& paths, GcReport& report) {
     UniqueFd dir(::openat(tmp.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!dir || ::flock(dir.get(), LOCK_EX | LOCK_NB) != 0) continue;  // not a directory, or in use
     uint64_t bytes = tree_disk_usage(tmp.get(), name).value_or(0);
-    BERTH_TRY(remove_tree(tmp.get(), name));
+    if (!remove_tree(tmp.get(), name)) continue;  // what stays is tried again next time
     report.staging_dirs += 1;
     report.bytes_reclaimed += bytes;
   }

@@ -326,6 +326,10 @@ expect_status 1 "rmi of an image a container uses is refused" -- b rmi used:1
 expect_contains "$(last_err)" "unable to remove repository reference \"used:1\" (must force) - container" "with docker's reason for a tag"
 expect_status 0 "image prune -a keeps it" -- b image prune -a -f
 expect_eq "$(b images -q | wc -l)" "1" "the image is still there"
+# By id, while a container of it runs, not even -f: docker's hard conflict.
+b run -d --name runs-used used:1 sleep 60 >/dev/null
+expect_status 1 "rmi -f by id of a running container's image is refused" -- b rmi -f "$(b images -q used:1)"
+expect_contains "$(last_err)" "(cannot be forced) - image is being used by running container" "in docker's words"
 expect_status 0 "rm every container" -- b rm -f $(b ps -aq)
 expect_status 0 "then rmi works" -- b rmi used:1
 expect_eq "$(b images -q | wc -l)" "0" "and the image is gone"

@@ -419,6 +419,16 @@ kill_when() {
   fi
 }
 
+# The blob copy lasts ~0.1-0.3 s: a loaded machine may finish it between two
+# polls. That run then proves nothing, and is no failure either.
+expect_caught_or_finished() { # OUTCOME DESCRIPTION
+  case $1 in
+    caught) pass "$2" ;;
+    finished) pass "$2 (not caught: the command finished between two polls; nothing killed)" ;;
+    *) fail "$2: $1" ;;
+  esac
+}
+
 # a) Kills at fractions of a clean load's time.
 use_store root-kill
 for percent in 15 40 65 90; do
@@ -470,7 +480,7 @@ drop_store
 
 use_store root-ingest
 # (a partial of at least 1 MB: killed mid-copy, not before the first byte)
-expect_eq "$(kill_when 'blobs/ingest/*.partial' 1048576 -- load -q -i "$TEST_DIR/big.tar")" "caught" \
+expect_caught_or_finished "$(kill_when 'blobs/ingest/*.partial' 1048576 -- load -q -i "$TEST_DIR/big.tar")" \
   "killed while the layer blob is copied into the store"
 check_after_kill "killed while ingesting"
 check_reload "after an ingest kill"
@@ -479,7 +489,7 @@ drop_store
 # (ingest_staged_file): a killed import must not stop the next one either.
 if [ -n "$DEBIAN" ]; then
   use_store root-import-kill
-  expect_eq "$(kill_when 'blobs/ingest/*.partial' 1048576 -- import "$DEBIAN" big:1)" "caught" \
+  expect_caught_or_finished "$(kill_when 'blobs/ingest/*.partial' 1048576 -- import "$DEBIAN" big:1)" \
     "import killed while its layer blob is copied into the store"
   expect_status 0 "the next import of the same tarball succeeds" -- b import "$DEBIAN" big:1
   drop_store
