@@ -59,11 +59,17 @@ Result<std::optional<RemoveReport>> in_use_outcome(MetadataStore& metadata, cons
                   "referenced image {}",
                   typed, container, record.id.short_hex());
   } else {
-    BERTH_ASSIGN(auto row, metadata.get_container(users.front()));
+    // A running user is the hard conflict, reported first as docker does.
     bool running = false;
-    if (row) {
+    for (const auto& user : users) {
+      BERTH_ASSIGN(auto row, metadata.get_container(user));
+      if (!row) continue;
       auto state = ContainerState::from_storage(row->state_json);
-      running = state && state->running();
+      if (state && state->running()) {
+        running = true;
+        container = user.substr(0, 12);
+        break;
+      }
     }
     if (running || !force)
       return fail("conflict: unable to delete {} ({}) - image is being used by {} container {}",
