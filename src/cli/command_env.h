@@ -34,7 +34,8 @@ class CommandEnv {
 
   Io& io() { return io_; }
   const EngineOptions& options() const { return options_; }
-  // pull/push/login --cert-dir; call before images() opens the service.
+  // pull/push/login --cert-dir (empty: the certs.d directories); call
+  // before images() opens the service.
   void use_cert_dir(const std::string& dir) { options_.cert_dir = dir; }
   Result<ImageService*> images();
   // The volume service on the same root, opened on first use.

@@ -24,6 +24,8 @@ int command_save(Invocation& invocation);           // save, image save
 int command_load(Invocation& invocation);           // load, image load
 int command_import(Invocation& invocation);         // import, image import
 int command_login(Invocation& invocation);
+// pull, push and login: podman's --cert-dir, for CommandEnv::use_cert_dir.
+void add_cert_dir_flag(CLI::App& flags, std::string& cert_dir);
 int command_logout(Invocation& invocation);
 int command_system_df(Invocation& invocation);  // system df
 int command_run(Invocation& invocation);                // run, container run

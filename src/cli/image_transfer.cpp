@@ -19,12 +19,16 @@ TransferProgressRenderer make_renderer(CommandEnv& env, TransferProgressRenderer
 
 }  // namespace
 
+void add_cert_dir_flag(CLI::App& flags, std::string& cert_dir) {
+  flags.add_option("--cert-dir", cert_dir, "Use certificates at path (*.crt, *.cert, *.key) to connect to the registry")
+      ->type_name("string");
+}
+
 int command_pull(Invocation& invocation) {
   bool quiet = false, disable_content_trust = true;
   std::string platform_text, cert_dir;
   auto& flags = invocation.flags();
-  flags.add_option("--cert-dir", cert_dir, "Use certificates at path (*.crt, *.cert, *.key) to connect to the registry")
-      ->type_name("string");
+  add_cert_dir_flag(flags, cert_dir);
   flags.add_flag("--disable-content-trust", disable_content_trust, "Skip image verification (default true)");
   flags.add_option("--platform", platform_text, "Set platform if server is multi-platform capable")
       ->type_name("string");
@@ -41,7 +45,7 @@ int command_pull(Invocation& invocation) {
     if (!platform) return env.report(platform.error());
     options.platform = *platform;
   }
-  if (!cert_dir.empty()) env.use_cert_dir(cert_dir);
+  env.use_cert_dir(cert_dir);
   auto service = env.images();
   if (!service) return env.report(service.error());
 
@@ -71,8 +75,7 @@ int command_push(Invocation& invocation) {
   bool quiet = false, disable_content_trust = true;
   std::string cert_dir;
   auto& flags = invocation.flags();
-  flags.add_option("--cert-dir", cert_dir, "Use certificates at path (*.crt, *.cert, *.key) to connect to the registry")
-      ->type_name("string");
+  add_cert_dir_flag(flags, cert_dir);
   flags.add_flag("--disable-content-trust", disable_content_trust, "Skip image signing (default true)");
   flags.add_flag("-q,--quiet", quiet, "Suppress verbose output");
   if (auto status = invocation.parse(exactly(1))) return *status;
@@ -81,7 +84,7 @@ int command_push(Invocation& invocation) {
   const std::string& name = invocation.args()[0];
   auto reference = parse_reference(name, /*add_default_tag=*/false);
   if (!reference) return env.report(reference.error());
-  if (!cert_dir.empty()) env.use_cert_dir(cert_dir);
+  env.use_cert_dir(cert_dir);
   auto service = env.images();
   if (!service) return env.report(service.error());
 

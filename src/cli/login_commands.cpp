@@ -23,8 +23,7 @@ int command_login(Invocation& invocation) {
   std::string username, password, cert_dir;
   bool password_stdin = false;
   auto& flags = invocation.flags();
-  flags.add_option("--cert-dir", cert_dir, "Use certificates at path (*.crt, *.cert, *.key) to connect to the registry")
-      ->type_name("string");
+  add_cert_dir_flag(flags, cert_dir);
   flags.add_option("-p,--password", password, "Password")->type_name("string");
   flags.add_flag("--password-stdin", password_stdin, "Take the password from stdin");
   flags.add_option("-u,--username", username, "Username")->type_name("string");
@@ -59,7 +58,7 @@ int command_login(Invocation& invocation) {
     if (password.empty()) return env.report(Error{"Password Required"});
   }
 
-  if (!cert_dir.empty()) env.use_cert_dir(cert_dir);
+  env.use_cert_dir(cert_dir);
   auto service = env.images();
   if (!service) return env.report(service.error());
   auto logged_in = (*service)->login(server, username, password);

@@ -164,6 +164,10 @@ Result<ImageDiskUsage> LocalImageService::disk_usage(const std::map<Digest, int>
   }
   // Each image's layers once (a layer may repeat within one image), and how
   // many images use each.
+  // Each layer's record (unpacked size, compressed blob), read once.
+  std::map<Digest, LayerRecord> layer_records;
+  BERTH_ASSIGN(auto all_layers, metadata_.list_layers());
+  for (auto& layer : all_layers) layer_records.emplace(layer.chain_id, std::move(layer));
   std::vector<std::set<Digest>> image_layers;
   std::map<Digest, int> layer_users;
   for (const auto& record : records) {
@@ -187,17 +191,16 @@ Result<ImageDiskUsage> LocalImageService::disk_usage(const std::map<Digest, int>
     // whose every layer is shared.
     uint64_t shared = 0;
     for (const Digest& chain : image_layers[index]) {
-      if (layer_users[chain] < 2) continue;
-      BERTH_ASSIGN(auto layer, metadata_.get_layer(chain));
-      if (layer) shared += layer->size;
+      auto layer = layer_records.find(chain);
+      if (layer_users[chain] > 1 && layer != layer_records.end()) shared += layer->second.size;
     }
     summary.shared_size = shared;
     if (summary.containers > 0) {
       ++usage.active_images;
       for (const Digest& chain : image_layers[index]) {
         kept_layers.insert(chain);
-        BERTH_ASSIGN(auto layer, metadata_.get_layer(chain));
-        if (layer && layer->blob_digest) kept_blobs.insert(*layer->blob_digest);
+        auto layer = layer_records.find(chain);
+        if (layer != layer_records.end() && layer->second.blob_digest) kept_blobs.insert(*layer->second.blob_digest);
       }
       kept_blobs.insert(record.id);
       if (record.manifest_digest) kept_blobs.insert(*record.manifest_digest);

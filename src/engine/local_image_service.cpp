@@ -44,12 +44,13 @@ void LocalImageService::report(const TransferProgress& progress, const TransferE
 
 Result<ImageRecord> LocalImageService::find_record(std::string_view name) {
   if (name.empty()) return no_such_image(name);
-  BERTH_ASSIGN(auto found, metadata_.find_image(normalize_image_name(name)));
+  std::string normalized = normalize_image_name(name);
+  BERTH_ASSIGN(auto found, metadata_.find_image(normalized));
   // As docker: a name that is no reference may be an id prefix ("e387950474c1"
   // would otherwise only be tried as docker.io/library/e387950474c1:latest).
   // A failed id search ("Multiple IDs found" for a short name) is no image
   // either, so that `run` still pulls such a name.
-  if (!found && normalize_image_name(name) != name) {
+  if (!found && normalized != name) {
     if (auto by_id = metadata_.find_image(name); by_id && *by_id) found = std::move(*by_id);
   }
   if (!found) return no_such_image(name);
