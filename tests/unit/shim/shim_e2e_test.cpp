@@ -331,8 +331,10 @@ TEST_F(ShimEndToEnd, ReapsOrphanedGrandchildren) {
   pid_t orphan = std::stoi(read_text(pid_file));
   strays_.emplace_back(static_cast<int>(::syscall(SYS_pidfd_open, orphan, 0)));
   std::string proc = "/proc/" + std::to_string(orphan) + "/status";
-  // Its parent exited: it now belongs to the shim, the subreaper...
-  EXPECT_NE(read_text(proc).find("\nPPid:\t" + std::to_string(shim.shim_pid) + "\n"), std::string::npos)
+  // Its parent exits (the pid file may be written a moment before): it
+  // then belongs to the shim, the subreaper...
+  std::string shim_parent = "\nPPid:\t" + std::to_string(shim.shim_pid) + "\n";
+  EXPECT_TRUE(eventually([&] { return read_text(proc).find(shim_parent) != std::string::npos; }, 300ms))
       << read_text(proc);
   // ...which reaps it when it ends (a zombie would keep its /proc entry).
   EXPECT_TRUE(eventually([&] { return !exists(proc); }, 1000ms)) << read_text(proc);
