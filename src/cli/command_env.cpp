@@ -2,14 +2,44 @@
 
 #include "engine/local_image_service.h"
 
+#include <sys/stat.h>
+
 #include <ctime>
+
+#include "store/store_paths.h"
 
 namespace berth::cli {
 
 CommandEnv::CommandEnv(Io io, EngineOptions options, ImageServiceFactory open_images, UnixClock clock)
     : io_(io), options_(std::move(options)), open_images_(std::move(open_images)), clock_(std::move(clock)) {}
 
+CommandEnv::~CommandEnv() {
+  if (opening_.joinable()) opening_.join();
+}
+
+void CommandEnv::open_images_ahead() {
+  if (images_ || opening_.joinable() || !open_images_) return;
+  struct stat info {};
+  if (::stat(store::StorePaths{options_.root, options_.runroot}.database().c_str(), &info) != 0) return;
+  // The thread reads only options_ and the factory, which nothing changes
+  // until images() has joined it.
+  opening_ = std::thread([this] { opened_ahead_.emplace(open_images_(options_)); });
+}
+
+void CommandEnv::use_cert_dir(const std::string& dir) {
+  if (opening_.joinable()) opening_.join();
+  opened_ahead_.reset();  // opened with the options before this one
+  options_.cert_dir = dir;
+}
+
 Result<ImageService*> CommandEnv::images() {
+  if (opening_.joinable()) {
+    opening_.join();
+    if (opened_ahead_ && *opened_ahead_) images_ = std::move(**opened_ahead_);
+    // A failed early open is tried again below, now in order: its error is
+    // then reported where the command asks for the store.
+    opened_ahead_.reset();
+  }
   if (!images_) {
     if (!open_images_) return fail("no image service");
     BERTH_ASSIGN(images_, open_images_(options_));

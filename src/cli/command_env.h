@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
+#include <thread>
 
 #include "base/result.h"
 #include "engine/container_service.h"
@@ -31,13 +33,22 @@ using UnixClock = std::function<int64_t()>;
 class CommandEnv {
  public:
   CommandEnv(Io io, EngineOptions options, ImageServiceFactory open_images, UnixClock clock = {});
+  ~CommandEnv();  // waits for an open_images_ahead() still running
+  CommandEnv(const CommandEnv&) = delete;
+  CommandEnv& operator=(const CommandEnv&) = delete;
 
   Io& io() { return io_; }
   const EngineOptions& options() const { return options_; }
   // pull/push/login --cert-dir (empty: the certs.d directories); call
-  // before images() opens the service.
-  void use_cert_dir(const std::string& dir) { options_.cert_dir = dir; }
+  // before images() opens the service (an open_images_ahead is dropped).
+  void use_cert_dir(const std::string& dir);
   Result<ImageService*> images();
+  // Starts opening the image service on another thread, for a command that
+  // needs it once its flags are parsed (run, create): the store's open, about
+  // 1 ms of SQLite reading its schema and replaying its log, overlaps the
+  // parsing. Only when the database exists already, so that a usage error or
+  // --help still never makes a store. images() takes the outcome.
+  void open_images_ahead();
   // The volume service on the same root, opened on first use.
   Result<volume::VolumeService*> volumes();
   // Containers need the local image store: an error when images() is a fake.
@@ -55,6 +66,8 @@ class CommandEnv {
   ImageServiceFactory open_images_;
   UnixClock clock_;
   std::unique_ptr<ImageService> images_;
+  std::thread opening_;  // open_images_ahead's, until images() joins it
+  std::optional<Result<std::unique_ptr<ImageService>>> opened_ahead_;
   std::unique_ptr<volume::VolumeService> volumes_;
   std::unique_ptr<ContainerService> containers_;
 };

@@ -12,6 +12,7 @@
 #include "cli/reference_display.h"
 #include "cli/transfer_progress.h"
 #include "engine/container_spec.h"
+#include "engine/default_seccomp_profile.h"
 #include "engine/network_namespace.h"
 #include "oci/image_reference.h"
 #include "runtime/container_ops.h"
@@ -121,6 +122,7 @@ int relay_until_exit(CommandEnv& env, ContainerService& containers, const std::s
 
 int command_create(Invocation& invocation) {
   CreateFlags flags;
+  invocation.env.open_images_ahead();
   if (auto status = parse_create_command_line(invocation, flags, /*is_run=*/false)) return *status;
   CommandEnv& env = invocation.env;
   auto id = create_container(env, flags);
@@ -134,12 +136,17 @@ int command_create(Invocation& invocation) {
 
 int command_run(Invocation& invocation) {
   CreateFlags flags;
+  invocation.env.open_images_ahead();
   if (auto status = parse_create_command_line(invocation, flags, /*is_run=*/true)) return *status;
   CommandEnv& env = invocation.env;
   // The slowest step of a start, made on another CPU while the store opens
   // and the container is created (see engine/network_namespace.h).
   std::optional<PreparedNetworkNamespace> network;
-  if (has_own_network_namespace(flags.host)) network.emplace();
+  if (has_own_network_namespace(flags.host)) {
+    std::function<void()> then;
+    if (uses_default_seccomp(flags.host)) then = warm_default_seccomp;
+    network.emplace(std::move(then));
+  }
   auto id = create_container(env, flags);
   if (!id) {
     env.report(id.error());

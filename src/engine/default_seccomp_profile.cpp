@@ -168,11 +168,29 @@ constexpr std::string_view kDefaultProfile = R"json({
 
 std::string_view default_seccomp_profile_json() { return kDefaultProfile; }
 
-Result<oci::Seccomp> default_seccomp(const SeccompContext& context) {
-  // Parsing the JSON costs a few hundred microseconds on every container
-  // start; resolving costs tens. The parsed profile is constant data, so it
-  // is parsed once per process (thread-safe static initialisation).
+namespace {
+
+// Parsing the JSON costs a few hundred microseconds; resolving costs tens.
+// The parsed profile is constant data, so it is parsed once per process
+// (thread-safe static initialisation), by whichever thread comes first.
+const Result<SeccompProfile>& parsed_default_profile() {
   static const Result<SeccompProfile> parsed = parse_seccomp_profile(kDefaultProfile);
+  return parsed;
+}
+
+}  // namespace
+
+void warm_default_seccomp() { (void)parsed_default_profile(); }
+
+bool uses_default_seccomp(const HostConfig& host) {
+  if (host.privileged) return false;
+  for (std::string_view option : host.security_opt)
+    if (option.starts_with("seccomp=") || option.starts_with("seccomp:")) return false;
+  return true;
+}
+
+Result<oci::Seccomp> default_seccomp(const SeccompContext& context) {
+  const Result<SeccompProfile>& parsed = parsed_default_profile();
   if (!parsed) return fail("default seccomp profile: {}", parsed.error().message);
   auto resolved = resolve_seccomp_profile(*parsed, context);
   if (!resolved) return with_context(std::move(resolved), "default seccomp profile");

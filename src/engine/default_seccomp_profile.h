@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "engine/container_config.h"
 #include "engine/seccomp_context.h"
 #include "oci/runtime_spec.h"
 
@@ -16,5 +17,13 @@ std::string_view default_seccomp_profile_json();
 
 // The default profile resolved for one container.
 Result<oci::Seccomp> default_seccomp(const SeccompContext& context);
+
+// Parses the embedded profile now (once per process, ~0.2 ms), so that a
+// later default_seccomp() only resolves it: for a thread with time to spare.
+void warm_default_seccomp();
+
+// Whether a container of this host config gets the default profile (not
+// privileged, no seccomp=FILE|unconfined).
+bool uses_default_seccomp(const HostConfig& host);
 
 }  // namespace berth

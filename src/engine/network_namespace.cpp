@@ -31,10 +31,13 @@ Result<UniqueFd> make_network_namespace() {
 
 }  // namespace
 
-PreparedNetworkNamespace::PreparedNetworkNamespace()
+PreparedNetworkNamespace::PreparedNetworkNamespace(std::function<void()> then)
     : outcome_(std::unexpected(Error{"network namespace: not made", 0})) {
   try {
-    thread_ = std::thread([this] { outcome_ = make_network_namespace(); });
+    thread_ = std::thread([this, then = std::move(then)] {
+      outcome_ = make_network_namespace();
+      if (then) then();
+    });
   } catch (const std::system_error& error) {
     outcome_ = fail("network namespace: start a thread: {}", error.what());
   }
