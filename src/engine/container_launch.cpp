@@ -16,7 +16,6 @@
 #include "base/close_fds.h"
 #include "base/file_io.h"
 #include "base/unique_fd.h"
-#include "runtime/cgroup.h"
 #include "runtime/container_create.h"
 
 namespace berth {
@@ -96,12 +95,8 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   // berth that finds this launch abandoned knows its shim by that cwd.
   if (::chdir(request.run_dir.c_str()) != 0) die(fmt::format("chdir {}: {}", request.run_dir, std::strerror(errno)));
   write_text(ready, fmt::format("pid {}\n", pid));
-  std::string shim_conf = fmt::format("{}pid={}\n", request.shim_config, pid);
-  // The shim removes the cgroup once the container ends (see shim_config.h).
-  if (created->cgroup)
-    for (const std::string& dir : created->cgroup->directories())
-      if (dir.find('\n') == std::string::npos) shim_conf += fmt::format("cgroup_dir={}\n", dir);
-  auto written = write_file_atomic(request.run_dir + "/shim.conf", shim_conf, 0600, Durability::until_reboot);
+  auto written = write_file_atomic(request.run_dir + "/shim.conf", fmt::format("{}pid={}\n", request.shim_config, pid),
+                                   0600, Durability::until_reboot);
   if (!written) die(written.error().message);
   int output = request.terminal ? created->pty_master.get() : stdout_read;
   if (output < 0) die("the container has no terminal to hand over");

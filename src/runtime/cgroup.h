@@ -69,8 +69,6 @@ class Cgroup {
   virtual Result<CgroupStats> stats() const = 0;
   // Removes the directories (processes must be gone); tolerant of ENOENT.
   virtual Status destroy() = 0;
-  // The container's own directories, one per hierarchy: what destroy() removes.
-  virtual std::vector<std::string> directories() const = 0;
 };
 
 }  // namespace berth::runtime

@@ -95,11 +95,6 @@ Status apply(ShimConfig& config, std::string_view key, std::string_view value, b
     config.berth = value;
   } else if (key == "berth_arg") {
     config.berth_args.emplace_back(value);
-  } else if (key == "cgroup_dir") {
-    if (value.size() < 2 || value.front() != '/' || value.find("/../") != std::string_view::npos ||
-        value.ends_with("/.."))
-      return shim_fail("cgroup_dir: expected an absolute path, got \"", value, "\"");
-    config.cgroup_dirs.emplace_back(value);
   } else if (key == "oom_events") {
     config.oom_events = value;
   } else if (key == "events_log") {
@@ -144,7 +139,7 @@ Result<ShimConfig> parse_shim_config(std::string_view text) {
     std::string_view key = line.substr(0, equals);
     std::string_view value = line.substr(equals + 1);
     // Repeating a key is a bug in the writer: which value wins would be a guess.
-    if (key != "berth_arg" && key != "cgroup_dir" && !seen.insert(key).second)
+    if (key != "berth_arg" && !seen.insert(key).second)
       return shim_fail("shim.conf line ", line_number, ": duplicate key ", key);
     if (auto applied = apply(config, key, value, health_start_set); !applied)
       return shim_context(std::move(applied), "shim.conf line " + std::to_string(line_number));

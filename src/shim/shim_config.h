@@ -45,10 +45,6 @@ struct ShimConfig {
   std::string berth;                // the berth binary, for restart, removal and health acts
   std::vector<std::string> berth_args;
   std::string oom_events;  // optional cgroup file telling OOM kills
-  // The container's cgroup directories (one per hierarchy), which the shim
-  // removes once the container has ended: off the path of whoever waits for
-  // the exit (runtime teardown removes what is left). Absolute.
-  std::vector<std::string> cgroup_dirs;
   // The engine's event log, and the container's name and image for its "die" event.
   std::string events_log, event_name, event_image;
   std::string event_labels;  // the container's labels as JSON members ("k":"v",…), berth-encoded

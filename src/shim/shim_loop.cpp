@@ -140,7 +140,6 @@ class ShimLoop final : public AttachInput {
   void remove_container();
   void delete_leftovers();
   void write_record();
-  void remove_cgroup_dirs();
   bool stop_requested() const { return ::access(stop_request_name, F_OK) == 0; }
   void report(std::string_view message) const;
 
@@ -364,13 +363,8 @@ void ShimLoop::finish_draining(uint64_t now) {
   }
   write_record();
   attach_.send_exit(record.exit_code);
-  // Reported: the client removing the container meanwhile, on another CPU,
-  // finds the cgroup gone (rmdir is ~25 us a hierarchy, 12 on a v1 host).
-  // Any that still holds processes (a shared pid namespace) stays for the
-  // runtime's teardown, as does a tree the container made below its own.
-  remove_cgroup_dirs();
-  // Now the kernel may take the container's mounts down, here, before any
-  // restart mounts its root again.
+  // Reported: now the kernel may take the container's mounts down, here,
+  // before any restart mounts its root again.
   container_mount_namespace_.reset();
   stdin_pending_.clear();
   stdin_pipe_.reset();
@@ -378,10 +372,6 @@ void ShimLoop::finish_draining(uint64_t now) {
   deadline_ms_ = now + notify_limit_ms;
   // The back-off runs from the exit, not from when clients were served.
   restart_at_ms_ = exited_ms_ + backoff.wait_ms;
-}
-
-void ShimLoop::remove_cgroup_dirs() {
-  for (const std::string& dir : config_.cgroup_dirs) (void)::rmdir(dir.c_str());
 }
 
 void ShimLoop::finish_back_off(uint64_t now) {

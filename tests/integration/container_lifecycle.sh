@@ -298,26 +298,6 @@ for variant in before-wipe after-wipe; do
   b rm -f "cut-$variant" >/dev/null
 done
 
-# ---- the shim removes the container's cgroup once it ends ----
-cg_id=$(b run -d --name cgroup-gone busybox sh -c 'sleep 0.3')
-cg_dirs=$(sed -n 's/^cgroup_dir=//p' "$BERTH_RUNROOT/$cg_id/shim.conf")
-expect_eq "$([ -n "$cg_dirs" ] && echo listed)" "listed" "shim.conf lists the container's cgroup directories"
-cg_present=0
-for dir in $cg_dirs; do [ -d "$dir" ] && cg_present=$((cg_present + 1)); done
-expect_eq "$cg_present" "$(echo "$cg_dirs" | wc -w)" "which exist while it runs"
-b wait cgroup-gone >/dev/null
-cg_left=""
-for _ in $(seq 1 50); do
-  cg_left=""
-  for dir in $cg_dirs; do [ -d "$dir" ] && cg_left="$cg_left $dir"; done
-  [ -z "$cg_left" ] && break
-  sleep 0.05
-done
-expect_eq "$cg_left" "" "once it has exited, its shim has removed them"
-expect_eq "$(b inspect -f '{{.State.Status}}' cgroup-gone)" "exited" "while the container remains, exited"
-expect_status 0 "it starts again, in a new cgroup" -- b start -a cgroup-gone
-expect_status 0 "and is removed" -- b rm cgroup-gone
-
 # ---- --rm without a client: the shim removes the container ----
 expect_status 0 "run -d --rm" -- b run -d --rm --name gone -v /scratch busybox sh -c 'sleep 0.5'
 anon=$(b inspect -f '{{range .Mounts}}{{.Name}}{{end}}' gone)

@@ -12,8 +12,7 @@ TEST(ShimConfig, ParsesEveryKey) {
       "id=abc\npid=42\nterminal=1\nstdin=1\nstdin_once=1\nlog_driver=json-file\nlog_path=/l/c.log\n"
       "log_max_size=1000\nlog_max_file=3\nrestart=on-failure\nrestart_max=5\nrestart_count=2\n"
       "restart_delay_ms=400\nhealth_interval_ms=100\nhealth_start_ms=7\nberth=/usr/bin/berth\n"
-      "berth_arg=--root\nberth_arg=/x=y\noom_events=/sys/fs/cgroup/c/memory.events\n"
-      "cgroup_dir=/sys/fs/cgroup/memory/berth/abc\ncgroup_dir=/sys/fs/cgroup/net_cls,net_prio/berth/abc\n");
+      "berth_arg=--root\nberth_arg=/x=y\noom_events=/sys/fs/cgroup/c/memory.events\n");
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->id, "abc");
   EXPECT_EQ(config->pid, 42);
@@ -33,8 +32,6 @@ TEST(ShimConfig, ParsesEveryKey) {
   EXPECT_EQ(config->berth, "/usr/bin/berth");
   EXPECT_EQ(config->berth_args, (std::vector<std::string>{"--root", "/x=y"}));
   EXPECT_EQ(config->oom_events, "/sys/fs/cgroup/c/memory.events");
-  EXPECT_EQ(config->cgroup_dirs,
-            (std::vector<std::string>{"/sys/fs/cgroup/memory/berth/abc", "/sys/fs/cgroup/net_cls,net_prio/berth/abc"}));
 }
 
 TEST(ShimConfig, DefaultsAndUnknownKeys) {
@@ -74,8 +71,6 @@ TEST(ShimConfig, RejectsMalformedLinesNamingThem) {
   expect_rejected("id=abc\npid=42\npid=43\n", "line 3: duplicate key pid");
   for (const char* path : {"relative/x", "/", "/x", "/a/", "/a/../b", "/a/.."})
     expect_rejected(std::string(minimal) + "leftover_path=" + path + "\n", "leftover_path: expected an absolute path");
-  for (const char* path : {"", "relative/x", "/", "/a/../b", "/a/.."})
-    expect_rejected(std::string(minimal) + "cgroup_dir=" + path + "\n", "cgroup_dir: expected an absolute path");
 }
 
 TEST(ShimConfig, RejectsIncompleteConfigs) {
