@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/cgroup_leftovers.h"
 #include "base/file_io.h"
 #include "base/remove_tree.h"
 #include "base/unique_fd.h"
@@ -15,6 +16,7 @@
 #include "engine/container_service.h"
 #include "engine/shim_conf_edit.h"
 #include "runtime/container_ops.h"
+#include "shim/shim_config.h"
 
 namespace berth {
 
@@ -175,6 +177,7 @@ void ContainerService::sweep_trash() {
     struct stat info {};
     std::string name = entry.path().filename().string();
     if (::fstatat(trash_fd.get(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || now - info.st_ctime < 60) continue;
+    (void)remove_listed_cgroups((entry.path() / shim::leftover_cgroup_list).string());
     (void)remove_tree(trash_fd.get(), name);
   }
 }

@@ -12,7 +12,9 @@
 #include "base/file_io.h"
 #include "engine/container_files.h"
 #include "engine/container_service.h"
+#include "runtime/cgroup.h"
 #include "runtime/container_ops.h"
+#include "shim/shim_config.h"
 
 namespace berth {
 
@@ -44,11 +46,11 @@ bool wait_pid_gone(pid_t pid, int timeout_ms) {
 
 }  // namespace
 
-Status ContainerService::release_runtime(const ContainerRecord& record) {
+Status ContainerService::release_runtime(const ContainerRecord& record, std::vector<std::string>* leave_cgroup_dirs) {
   ContainerPaths paths = paths_of(record.id);
   runtime::StateStore store(paths.runtime_root.string());
   if (!path_exists(store.dir(record.id))) return {};
-  auto deleted = runtime::delete_container(store, record.id, /*force=*/true);
+  auto deleted = runtime::delete_container(store, record.id, /*force=*/true, leave_cgroup_dirs);
   if (!deleted && path_exists(store.dir(record.id))) return with_context(std::move(deleted), "release the container");
   return {};
 }
@@ -102,8 +104,8 @@ Status ContainerService::settle_abandoned_launch(ContainerRecord& record) {
     return {};
   }
   // Started and running: the container is this record's now.
-  state.status = container->status == runtime::ContainerStatus::paused ? ContainerStatus::paused
-                                                                        : ContainerStatus::running;
+  state.status =
+      container->status == runtime::ContainerStatus::paused ? ContainerStatus::paused : ContainerStatus::running;
   state.pid = container->state.pid;
   state.exit_code = 0;
   state.error.clear();
@@ -137,8 +139,7 @@ static void fold_health(const ContainerConfig& config, const ContainerPaths& pat
       return;
     }
   }
-  if (state.running())
-    state.health = {{"Status", "starting"}, {"FailingStreak", 0}, {"Log", nlohmann::json::array()}};
+  if (state.running()) state.health = {{"Status", "starting"}, {"FailingStreak", 0}, {"Log", nlohmann::json::array()}};
 }
 
 Status ContainerService::refresh(ContainerRecord& record, Persist persist) {
@@ -311,10 +312,16 @@ void ContainerService::await_previous_shim(const ContainerRecord& record) {
   if (process_alive(record.state.shim_pid, record.state.shim_start_time)) wait_pid_gone(record.state.shim_pid, 2000);
 }
 
-// Moves the container's directory to <root>/trash/<id> if its shim lives
-// to delete it (see RemoveOptions::leave_files_to_shim); false: not moved.
-static bool leave_to_shim(const ContainerRecord& record, const ContainerPaths& paths) {
-  if (!process_alive(record.state.shim_pid, record.state.shim_start_time)) return false;
+// Moves the container's directory to <root>/trash/<id> for its shim to
+// delete (see RemoveOptions::leave_files_to_shim), with the list of its
+// emptied cgroup directories in it; false: not moved.
+static bool leave_to_shim(const ContainerPaths& paths, const std::vector<std::string>& cgroup_dirs) {
+  if (!cgroup_dirs.empty()) {
+    std::string list;
+    for (const auto& dir : cgroup_dirs) list += dir + "\n";
+    if (!write_file_atomic((paths.dir / shim::leftover_cgroup_list).string(), list, 0600, Durability::until_reboot))
+      return false;
+  }
   if (::mkdir(paths.trash_root.c_str(), 0700) != 0 && errno != EEXIST) return false;
   return ::rename(paths.dir.c_str(), paths.trash().c_str()) == 0;
 }
@@ -339,7 +346,18 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
       if (!gone) return fail("container {} did not stop after SIGKILL", record.id.substr(0, 12));
     }
   }
-  BERTH_TRY(release_runtime(record));
+  // A foreground run --rm whose shim lives leaves it the cgroup's
+  // directories too (a dozen rmdirs on a v1 host), with the container's
+  // directory: the shim deletes both once this process has ended.
+  bool shim_finishes =
+      options.leave_files_to_shim && process_alive(record.state.shim_pid, record.state.shim_start_time);
+  std::vector<std::string> cgroup_dirs;
+  BERTH_TRY(release_runtime(record, shim_finishes ? &cgroup_dirs : nullptr));
+  // Whatever stops the removal below, the cgroup goes as it always did.
+  struct RemoveUnlessLeft {
+    std::vector<std::string>& dirs;
+    ~RemoveUnlessLeft() { (void)runtime::remove_cgroup_directories(dirs); }
+  } cgroup_guard{cgroup_dirs};
   // The row goes first: from here on the container does not exist, and what
   // a crash leaves of its directories has no row to look complete.
   // Volumes first: if letting them go fails, the container is still there
@@ -349,7 +367,8 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
   ContainerPaths paths = paths_of(record.id);
   // Moved before the run dir goes: the shim takes a missing run dir as the
   // sign that the container was removed, and then deletes what we left.
-  bool left_to_shim = options.leave_files_to_shim && leave_to_shim(record, paths);
+  bool left_to_shim = shim_finishes && leave_to_shim(paths, cgroup_dirs);
+  if (left_to_shim) cgroup_dirs.clear();  // the shim's now
   BERTH_TRY(remove_path(paths.run_dir));
   if (!left_to_shim) BERTH_TRY(remove_path(paths.dir));
   std::error_code ignored;

@@ -249,7 +249,8 @@ class ContainerService {
   Status send_signal(ContainerRecord& record, int signal);
   // Waits for the init to end and the shim to report it; false on timeout.
   Result<bool> wait_for_exit(ContainerRecord& record, int timeout_ms);
-  Status release_runtime(const ContainerRecord& record);
+  // With `leave_cgroup_dirs`: see runtime::delete_container.
+  Status release_runtime(const ContainerRecord& record, std::vector<std::string>* leave_cgroup_dirs = nullptr);
   // The image's layer directories, topmost first.
   Result<std::vector<std::filesystem::path>> image_layers(const ContainerRecord& record);
   // The container's root for cp: a running one's through its init, a stopped

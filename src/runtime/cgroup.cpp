@@ -21,6 +21,15 @@ CreatedDirs::~CreatedDirs() {
   for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) (void)cgroupfs::remove_tree(*it);
 }
 
+Status remove_cgroup_directories(const std::vector<std::string>& dirs) {
+  Status result;
+  for (const auto& dir : dirs) {
+    auto removed = cgroupfs::remove_tree(dir);
+    if (!removed && result) result = std::move(removed);
+  }
+  return result;
+}
+
 bool CreatedDirs::contains(const std::string& dir) const {
   for (const auto& created : dirs_)
     if (created == dir) return true;

@@ -69,6 +69,12 @@ class Cgroup {
   virtual Result<CgroupStats> stats() const = 0;
   // Removes the directories (processes must be gone); tolerant of ENOENT.
   virtual Status destroy() = 0;
+  // The container's own directories, one per hierarchy: what destroy() removes.
+  virtual std::vector<std::string> directories() const = 0;
 };
+
+// destroy() for directories() saved earlier, once their processes are gone
+// (a client that left them to someone else); tolerant of ENOENT.
+Status remove_cgroup_directories(const std::vector<std::string>& dirs);
 
 }  // namespace berth::runtime

@@ -106,6 +106,12 @@ class CgroupV1 final : public Cgroup {
 
   Result<CgroupStats> stats() const override;
 
+  std::vector<std::string> directories() const override {
+    std::vector<std::string> all = dirs_;
+    if (!paths_.unified_dir.empty()) all.push_back(paths_.unified_dir);
+    return all;
+  }
+
   Status destroy() override {
     Status result;
     for (const auto& dir : dirs_) {

@@ -249,6 +249,7 @@ class CgroupV2 final : public Cgroup {
   CgroupV2(std::string mount, std::string dir) : mount_(std::move(mount)), dir_(std::move(dir)) {}
 
   nlohmann::json to_state() const override { return {{"layout", "v2"}, {"mount", mount_}, {"dir", dir_}}; }
+  std::vector<std::string> directories() const override { return {dir_}; }
 
   Status add_process(pid_t pid) override { return cgroupfs::write(dir_, "cgroup.procs", std::to_string(pid)); }
 

@@ -165,22 +165,29 @@ Status kill_container(const StateStore& store, const std::string& id, int signal
   return signal_init(container.state, signal);
 }
 
-Status teardown_container(const StateStore& store, const ContainerState& state, Cgroup* cgroup, const oci::Spec* spec) {
+Status teardown_container(const StateStore& store, const ContainerState& state, Cgroup* cgroup, const oci::Spec* spec,
+                          std::vector<std::string>* leave_cgroup_dirs) {
   BERTH_TRY(kill_and_wait(state, cgroup));
-  if (cgroup) BERTH_TRY(cgroup->destroy());
+  if (cgroup && leave_cgroup_dirs) {
+    for (auto& dir : cgroup->directories()) leave_cgroup_dirs->push_back(std::move(dir));
+  } else if (cgroup) {
+    BERTH_TRY(cgroup->destroy());
+  }
   BERTH_TRY(store.remove(state.id));
   if (spec) run_hooks_or_warn(spec->hooks.poststop, "poststop", hook_state_json(state, ContainerStatus::stopped));
   return {};
 }
 
-Status delete_container(const StateStore& store, const std::string& id, bool force) {
+Status delete_container(const StateStore& store, const std::string& id, bool force,
+                        std::vector<std::string>* leave_cgroup_dirs) {
   BERTH_ASSIGN(Container container, load_container(store, id));
   if (container.status == ContainerStatus::running || container.status == ContainerStatus::paused) {
     if (!force) return fail("cannot delete container {} that is not stopped: {}", id, status_name(container.status));
   }
   auto cgroup = container_cgroup(container.state);
   auto spec = container.state.has_exit_hooks ? container_spec(store, id) : fail("config.json: not read, no hooks");
-  return teardown_container(store, container.state, cgroup ? cgroup->get() : nullptr, spec ? &*spec : nullptr);
+  return teardown_container(store, container.state, cgroup ? cgroup->get() : nullptr, spec ? &*spec : nullptr,
+                            leave_cgroup_dirs);
 }
 
 Status pause_container(const StateStore& store, const std::string& id) {

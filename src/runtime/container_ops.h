@@ -29,8 +29,11 @@ Status start_container(const StateStore& store, const std::string& id);
 Status kill_container(const StateStore& store, const std::string& id, int signal, bool all);
 
 // Removes a stopped (or created) container; `force` kills a running one first.
-// Runs poststop hooks, removes the cgroup and the state.
-Status delete_container(const StateStore& store, const std::string& id, bool force);
+// Runs poststop hooks, removes the cgroup and the state. With
+// `leave_cgroup_dirs`, the cgroup's directories, emptied, are left for the
+// caller to remove later (remove_cgroup_directories) and listed there.
+Status delete_container(const StateStore& store, const std::string& id, bool force,
+                        std::vector<std::string>* leave_cgroup_dirs = nullptr);
 
 Status pause_container(const StateStore& store, const std::string& id);
 Status resume_container(const StateStore& store, const std::string& id);
@@ -42,7 +45,9 @@ Result<std::unique_ptr<Cgroup>> container_cgroup(const ContainerState& state);
 // `run`, a failed create): kills what is left of it and waits until its
 // cgroup is empty, removes the cgroup and the state, then runs the poststop
 // hooks when `spec` is given (a failing one is only a warning).
-Status teardown_container(const StateStore& store, const ContainerState& state, Cgroup* cgroup, const oci::Spec* spec);
+// `leave_cgroup_dirs` as delete_container's.
+Status teardown_container(const StateStore& store, const ContainerState& state, Cgroup* cgroup, const oci::Spec* spec,
+                          std::vector<std::string>* leave_cgroup_dirs = nullptr);
 Result<std::vector<pid_t>> container_processes(const StateStore& store, const std::string& id);
 
 // The container's config.json as it was at create time.

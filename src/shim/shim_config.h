@@ -50,6 +50,11 @@ struct ShimConfig {
   std::string event_labels;  // the container's labels as JSON members ("k":"v",…), berth-encoded
 };
 
+// In leftover_path, when the client left the container's cgroup too: the
+// cgroup's directories, emptied, one absolute path a line. Removed before the
+// rest (by the shim, or by a later berth that sweeps what a dead shim left).
+inline constexpr std::string_view leftover_cgroup_list = "cgroup-dirs";
+
 Result<ShimConfig> parse_shim_config(std::string_view text);
 
 }  // namespace berth::shim

@@ -17,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/cgroup_leftovers.h"
 #include "base/process_start_time.h"
 #include "base/remove_tree.h"
 #include "shim/attach_server.h"
@@ -414,6 +415,8 @@ void ShimLoop::delete_leftovers() {
   std::string parent = config_.leftover_path.substr(0, slash);
   UniqueFd parent_fd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!parent_fd) return;  // nothing was left
+  if (auto removed = remove_listed_cgroups(config_.leftover_path + "/" + std::string(leftover_cgroup_list)); !removed)
+    report(removed.error().message);
   if (auto removed = remove_tree(parent_fd.get(), config_.leftover_path.substr(slash + 1)); !removed)
     report(removed.error().message);
 }

@@ -27,6 +27,12 @@ b run --rm busybox sh -c 'echo data >/written'
 for _ in $(seq 100); do [ -z "$(ls -A "$BERTH_ROOT/trash" 2>/dev/null)" ] && break; sleep 0.02; done
 expect_eq "$(ls -A "$BERTH_ROOT/trash" "$BERTH_ROOT/containers" 2>/dev/null | grep -v ':$' | grep -c . || true)" "0" \
   "and the shim deleted what run --rm left it"
+# and, with it, the container's cgroup directories (a dozen on a v1 host).
+b run --rm --cidfile "$TEST_DIR/rm.cid" busybox true
+rm_id=$(cat "$TEST_DIR/rm.cid")
+cgroups_of_rm() { find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d -name "*$rm_id" 2>/dev/null; }
+for _ in $(seq 100); do [ -z "$(cgroups_of_rm)" ] && break; sleep 0.02; done
+expect_eq "$(cgroups_of_rm | wc -l)" "0" "and the container's cgroup directories"
 expect_status 0 "stdin with -i" -- bash -c "echo piped | '$BERTH' run --rm -i busybox cat"
 expect_eq "$(last_out)" "piped" "-i forwards stdin"
 expect_status 127 "a missing command exits 127" -- b run --rm busybox /no/such/command
