@@ -282,16 +282,18 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   if (auto sent = send_step(runtime_end.get(), SyncStep::go, std::to_string(pid)); !sent)
     return fail_with_init(sent.error());
 
-  auto hooks_wanted = expect_step(runtime_end.get(), SyncStep::run_hooks, init_peer);
-  if (!hooks_wanted) return fail_with_init(hooks_wanted.error());
-  std::string hook_state = hook_state_json(state, ContainerStatus::creating);
-  auto hooks_ran = run_hooks(spec->hooks.prestart, "prestart", hook_state);
-  if (hooks_ran) hooks_ran = run_hooks(spec->hooks.create_runtime, "createRuntime", hook_state);
-  if (!hooks_ran) {
-    (void)send_step(runtime_end.get(), SyncStep::failed, hooks_ran.error().message);
-    return fail_with_init(hooks_ran.error());
+  if (has_runtime_create_hooks(spec->hooks)) {
+    auto hooks_wanted = expect_step(runtime_end.get(), SyncStep::run_hooks, init_peer);
+    if (!hooks_wanted) return fail_with_init(hooks_wanted.error());
+    std::string hook_state = hook_state_json(state, ContainerStatus::creating);
+    auto hooks_ran = run_hooks(spec->hooks.prestart, "prestart", hook_state);
+    if (hooks_ran) hooks_ran = run_hooks(spec->hooks.create_runtime, "createRuntime", hook_state);
+    if (!hooks_ran) {
+      (void)send_step(runtime_end.get(), SyncStep::failed, hooks_ran.error().message);
+      return fail_with_init(hooks_ran.error());
+    }
+    if (auto sent = send_step(runtime_end.get(), SyncStep::hooks_done); !sent) return fail_with_init(sent.error());
   }
-  if (auto sent = send_step(runtime_end.get(), SyncStep::hooks_done); !sent) return fail_with_init(sent.error());
 
   auto message = receive_step(runtime_end.get(), init_peer);
   if (message && message->step == SyncStep::seccomp_fd) {

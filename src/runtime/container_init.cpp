@@ -139,8 +139,10 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
     if (own_mount_namespace) BERTH_TRY(bind_console(fd_path(pty.slave.get())));
   }
 
-  BERTH_TRY(send_step(context.sync_fd, SyncStep::run_hooks));
-  BERTH_TRY(expect_step(context.sync_fd, SyncStep::hooks_done, runtime_peer));
+  if (has_runtime_create_hooks(spec.hooks)) {
+    BERTH_TRY(send_step(context.sync_fd, SyncStep::run_hooks));
+    BERTH_TRY(expect_step(context.sync_fd, SyncStep::hooks_done, runtime_peer));
+  }
   BERTH_TRY(run_hooks(spec.hooks.create_container, "createContainer",
                       hook_state_json(context.state, ContainerStatus::creating)));
 
