@@ -226,6 +226,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   if (!cloned) return with_context(std::move(cloned), "create the container's init");
   pid_t pid = cloned->pid;
   bool born_in_cgroup = cloned->born_in_cgroup;
+  bool init_awaits = init_awaits_go(plan, born_in_cgroup, *spec);
   if (pid == 0) {
     runtime_end.reset();
     cgroup_fd.reset();
@@ -245,6 +246,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     context.no_pivot = options.no_pivot;
     context.no_new_keyring = options.no_new_keyring;
     context.preserve_fds = options.preserve_fds;
+    context.awaits_go = init_awaits;
     context.state = state;
     if (plan.joins_user_namespace) run_intermediate(context);
     run_container_init(context);
@@ -275,12 +277,14 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   if (!born_in_cgroup) {
     if (auto added = cgroup->add_process(pid); !added) return fail_with_init(added.error());
   }
-  if (spec->process->oom_score_adj) {
-    auto adjusted = apply_oom_score_adj(pid, *spec->process->oom_score_adj);
-    if (!adjusted) return fail_with_init(adjusted.error());
+  if (init_awaits) {
+    if (spec->process->oom_score_adj) {
+      auto adjusted = apply_oom_score_adj(pid, *spec->process->oom_score_adj);
+      if (!adjusted) return fail_with_init(adjusted.error());
+    }
+    if (auto sent = send_step(runtime_end.get(), SyncStep::go, std::to_string(pid)); !sent)
+      return fail_with_init(sent.error());
   }
-  if (auto sent = send_step(runtime_end.get(), SyncStep::go, std::to_string(pid)); !sent)
-    return fail_with_init(sent.error());
 
   if (has_runtime_create_hooks(spec->hooks)) {
     auto hooks_wanted = expect_step(runtime_end.get(), SyncStep::run_hooks, init_peer);

@@ -92,9 +92,13 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
 
   // Still single-threaded and with the runtime's credentials: move ourselves in.
   if (context.cgroup) BERTH_TRY(context.cgroup->join_self());
-  // The runtime writes our id maps (and anything else it sets on us), then says go.
-  BERTH_ASSIGN(SyncMessage go, expect_step(context.sync_fd, SyncStep::go, runtime_peer));
-  context.state.pid = static_cast<pid_t>(std::strtol(go.text.c_str(), nullptr, 10));
+  if (context.awaits_go) {
+    // The runtime writes our id maps (and anything else it sets on us), then says go.
+    BERTH_ASSIGN(SyncMessage go, expect_step(context.sync_fd, SyncStep::go, runtime_peer));
+    context.state.pid = static_cast<pid_t>(std::strtol(go.text.c_str(), nullptr, 10));
+  } else if (spec.process && spec.process->oom_score_adj) {
+    BERTH_TRY(apply_oom_score_adj(0, *spec.process->oom_score_adj));  // 0: /proc/self, the host's procfs still
+  }
   BERTH_TRY(join_namespaces(plan.to_join));
   if (plan.new_user_namespace || spec.linux.find_namespace(oci::NamespaceType::user)) {
     BERTH_TRY(become_namespace_root());
@@ -179,6 +183,11 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
 }
 
 }  // namespace
+
+bool init_awaits_go(const NamespacePlan& plan, bool born_in_cgroup, const oci::Spec& spec) {
+  return plan.new_user_namespace || plan.joins_user_namespace || !born_in_cgroup ||
+         !spec.hooks.create_container.empty() || !spec.hooks.start_container.empty();
+}
 
 void run_container_init(InitContext& context) {
   // Until execve replaces it, this process is the host's berth-runtime: keep

@@ -30,8 +30,16 @@ struct InitContext {
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;
+  bool awaits_go = true;  // see init_awaits_go
   UniqueFd start_confirmation;  // exec fifo writer, held until execve closes it
 };
+
+// Whether the init waits for the runtime's `go` before it sets up: only when
+// the runtime has something to do to it first (write its id maps, move it
+// into a cgroup it was not born in) or hooks of the init need its host pid,
+// which comes with `go`. Otherwise the init sets its own oom score, and one
+// exchange between two processes (often across CPUs) is saved.
+bool init_awaits_go(const NamespacePlan& plan, bool born_in_cgroup, const oci::Spec& spec);
 
 // Never returns: execs the container process or reports the error over
 // sync_fd and exits 1.

@@ -33,6 +33,9 @@ rm_id=$(cat "$TEST_DIR/rm.cid")
 cgroups_of_rm() { find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -type d -name "*$rm_id" 2>/dev/null; }
 for _ in $(seq 100); do [ -z "$(cgroups_of_rm)" ] && break; sleep 0.02; done
 expect_eq "$(cgroups_of_rm | wc -l)" "0" "and the container's cgroup directories"
+# The init sets its own oom score when the runtime has nothing else to do to it first.
+expect_status 0 "run --oom-score-adj" -- b run --rm --oom-score-adj 300 busybox cat /proc/self/oom_score_adj
+expect_eq "$(last_out)" "300" "the container's process has the oom score asked for"
 expect_status 0 "stdin with -i" -- bash -c "echo piped | '$BERTH' run --rm -i busybox cat"
 expect_eq "$(last_out)" "piped" "-i forwards stdin"
 expect_status 127 "a missing command exits 127" -- b run --rm busybox /no/such/command
