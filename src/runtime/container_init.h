@@ -30,7 +30,7 @@ struct InitContext {
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;
-  bool awaits_go = true;  // see init_awaits_go
+  bool awaits_go = true;        // see init_awaits_go
   UniqueFd start_confirmation;  // exec fifo writer, held until execve closes it
 };
 
