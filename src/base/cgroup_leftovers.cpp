@@ -18,10 +18,20 @@ bool on_cgroup_fs(const std::string& path) {
   return ::statfs(path.c_str(), &fs) == 0 && (fs.f_type == CGROUP_SUPER_MAGIC || fs.f_type == CGROUP2_SUPER_MAGIC);
 }
 
+// rmdir, retried for a moment on EBUSY: a cgroup stays busy briefly after
+// its last task has exited.
+bool remove_empty_cgroup(const std::string& dir) {
+  for (int attempt = 0;; ++attempt) {
+    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return true;
+    if (errno != EBUSY || attempt >= 10) return false;
+    ::usleep(1000);
+  }
+}
+
 // rmdir, first of the sub-cgroups when the kernel says it is not empty (a
 // cgroup's own files go with its rmdir; only child directories block it).
 Status remove_cgroup_dir(const std::string& dir, int depth) {
-  if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return {};
+  if (remove_empty_cgroup(dir)) return {};
   if ((errno != ENOTEMPTY && errno != EBUSY) || depth > 16) return fail_errno(errno, "rmdir {}", dir);
   int first_error = errno;
   if (DIR* listing = ::opendir(dir.c_str())) {
@@ -32,13 +42,13 @@ Status remove_cgroup_dir(const std::string& dir, int depth) {
     }
     ::closedir(listing);
   }
-  if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return {};
+  if (remove_empty_cgroup(dir)) return {};
   return fail_errno(errno == ENOTEMPTY ? first_error : errno, "rmdir {}", dir);
 }
 
 }  // namespace
 
-Status remove_listed_cgroups(const std::string& list_path) {
+Status remove_listed_cgroups(const std::string& list_path, std::string_view container_id) {
   auto list = read_file(list_path);
   if (!list) {
     if (list.error().errno_value == ENOENT) return {};
@@ -52,8 +62,11 @@ Status remove_listed_cgroups(const std::string& list_path) {
     rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
     if (dir.empty()) continue;
     Status removed;
-    if (dir.front() != '/' || dir.find("/../") != std::string::npos || dir.ends_with("/.."))
+    if (dir.front() != '/' || dir.find("/../") != std::string::npos || dir.ends_with("/..") ||
+        dir.find('\0') != std::string::npos)
       removed = fail("{}: not an absolute path: \"{}\"", list_path, dir);
+    else if (container_id.empty() || !dir.ends_with(container_id))
+      removed = fail("{}: \"{}\" is not a cgroup of container {}", list_path, dir, container_id);
     else if (on_cgroup_fs(dir))  // gone already (ENOENT) or not a cgroup: nothing to do
       removed = remove_cgroup_dir(dir, 0);
     if (!removed && result) result = std::move(removed);

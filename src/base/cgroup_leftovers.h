@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "base/result.h"
 
@@ -13,9 +14,10 @@ namespace berth {
 
 // Removes every directory listed in `list_path` (a missing list is nothing
 // to do), each with any sub-cgroups the container made below it. Only
-// directories on a cgroup file system are touched, and only by rmdir. A
-// directory that still holds processes stays (EBUSY is returned after the
-// others were tried).
-Status remove_listed_cgroups(const std::string& list_path);
+// directories on a cgroup file system whose name ends in `container_id`
+// are touched, and only by rmdir. A directory that still holds processes
+// stays: an error is returned after the others were tried, and the caller
+// keeps the list for a later try.
+Status remove_listed_cgroups(const std::string& list_path, std::string_view container_id);
 
 }  // namespace berth

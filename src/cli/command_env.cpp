@@ -1,11 +1,11 @@
 #include "cli/command_env.h"
 
-#include "engine/local_image_service.h"
-
 #include <sys/stat.h>
 
 #include <ctime>
+#include <system_error>
 
+#include "engine/local_image_service.h"
 #include "store/store_paths.h"
 
 namespace berth::cli {
@@ -23,7 +23,11 @@ void CommandEnv::open_images_ahead() {
   if (::stat(store::StorePaths{options_.root, options_.runroot}.database().c_str(), &info) != 0) return;
   // The thread reads only options_ and the factory, which nothing changes
   // until images() has joined it.
-  opening_ = std::thread([this] { opened_ahead_.emplace(open_images_(options_)); });
+  try {
+    opening_ = std::thread([this] { opened_ahead_.emplace(open_images_(options_)); });
+  } catch (const std::system_error&) {
+    // No thread to spare (a pids limit): images() opens in order instead.
+  }
 }
 
 void CommandEnv::use_cert_dir(const std::string& dir) {

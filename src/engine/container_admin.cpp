@@ -177,7 +177,8 @@ void ContainerService::sweep_trash() {
     struct stat info {};
     std::string name = entry.path().filename().string();
     if (::fstatat(trash_fd.get(), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0 || now - info.st_ctime < 60) continue;
-    (void)remove_listed_cgroups((entry.path() / shim::leftover_cgroup_list).string());
+    // Kept, with its list, while a listed cgroup cannot go yet.
+    if (!remove_listed_cgroups((entry.path() / shim::leftover_cgroup_list).string(), name)) continue;
     (void)remove_tree(trash_fd.get(), name);
   }
 }

@@ -32,8 +32,10 @@ bool wait_until(Predicate pred, std::chrono::milliseconds limit) {
   return true;
 }
 
+// A start time of 0 was read from an init that had already ended (a zombie
+// reads as 0): it names no live process, and must not match a gone one's 0.
 bool init_alive(const ContainerState& state) {
-  return state.pid > 0 && process_start_time(state.pid) == state.pid_start_time;
+  return state.pid > 0 && state.pid_start_time != 0 && process_start_time(state.pid) == state.pid_start_time;
 }
 
 // Signals the init through a pidfd, so a recycled pid is never hit.

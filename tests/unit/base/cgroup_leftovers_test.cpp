@@ -33,11 +33,12 @@ class CgroupLeftovers : public ::testing::Test {
   void SetUp() override {
     hierarchy_ = writable_hierarchy();
     if (hierarchy_.empty()) GTEST_SKIP() << "no writable cgroup hierarchy";
-    dir_ = hierarchy_ + "/berth-leftovers-test-" + std::to_string(::getpid());
+    id_ = "leftovers-test-" + std::to_string(::getpid());
+    dir_ = hierarchy_ + "/berth-" + id_;
     ASSERT_EQ(::mkdir(dir_.c_str(), 0755), 0);
     ASSERT_EQ(::mkdir((dir_ + "/child").c_str(), 0755), 0);  // a sub-cgroup the container made
     scratch_ = std::filesystem::temp_directory_path() / ("berth-leftovers-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(scratch_ / "plain");
+    std::filesystem::create_directories(scratch_ / ("plain-" + id_));
   }
   void TearDown() override {
     if (hierarchy_.empty()) return;
@@ -51,29 +52,40 @@ class CgroupLeftovers : public ::testing::Test {
     return path;
   }
 
-  std::string hierarchy_, dir_;
+  std::string hierarchy_, id_, dir_;
   std::filesystem::path scratch_;
 };
 
 TEST_F(CgroupLeftovers, RemovesListedCgroupsWithTheirChildren) {
-  auto removed = remove_listed_cgroups(write_list(dir_ + "\n"));
+  auto removed = remove_listed_cgroups(write_list(dir_ + "\n"), id_);
   ASSERT_TRUE(removed) << removed.error().message;
   EXPECT_FALSE(std::filesystem::exists(dir_));
 }
 
 TEST_F(CgroupLeftovers, AMissingListOrDirectoryIsNothingToDo) {
-  EXPECT_TRUE(remove_listed_cgroups((scratch_ / "no-such-list").string()));
-  EXPECT_TRUE(remove_listed_cgroups(write_list(hierarchy_ + "/berth-no-such-cgroup\n\n")));
+  EXPECT_TRUE(remove_listed_cgroups((scratch_ / "no-such-list").string(), id_));
+  EXPECT_TRUE(remove_listed_cgroups(write_list(hierarchy_ + "/berth-no-such-" + id_ + "\n\n"), id_));
 }
 
 TEST_F(CgroupLeftovers, LeavesWhatIsNoCgroupAndRejectsRelativePaths) {
-  std::string plain = (scratch_ / "plain").string();
-  auto removed = remove_listed_cgroups(write_list(plain + "\nrelative/dir\n" + dir_ + "\n"));
+  std::string plain = (scratch_ / ("plain-" + id_)).string();
+  auto removed = remove_listed_cgroups(write_list(plain + "\nrelative/dir\n" + dir_ + "\n"), id_);
   ASSERT_FALSE(removed);
   EXPECT_NE(removed.error().message.find("not an absolute path: \"relative/dir\""), std::string::npos)
       << removed.error().message;
   EXPECT_TRUE(std::filesystem::exists(plain)) << "a directory on another file system is never removed";
   EXPECT_FALSE(std::filesystem::exists(dir_)) << "the other entries are still removed";
+}
+
+TEST_F(CgroupLeftovers, OnlyTheNamedContainersCgroupsAreTouched) {
+  std::string other = hierarchy_ + "/berth-other-" + std::to_string(::getpid());
+  ASSERT_EQ(::mkdir(other.c_str(), 0755), 0);
+  auto removed = remove_listed_cgroups(write_list(other + "\n" + hierarchy_ + "\n"), id_);
+  EXPECT_TRUE(std::filesystem::exists(other));
+  ::rmdir(other.c_str());
+  ASSERT_FALSE(removed);
+  EXPECT_NE(removed.error().message.find("is not a cgroup of container " + id_), std::string::npos)
+      << removed.error().message;
 }
 
 TEST_F(CgroupLeftovers, ACgroupWithAProcessStays) {
@@ -84,7 +96,7 @@ TEST_F(CgroupLeftovers, ACgroupWithAProcessStays) {
   }
   ASSERT_GT(child, 0);
   std::ofstream(dir_ + "/child/cgroup.procs") << child;
-  auto removed = remove_listed_cgroups(write_list(dir_ + "\n"));
+  auto removed = remove_listed_cgroups(write_list(dir_ + "\n"), id_);
   EXPECT_FALSE(removed);
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/child"));
   ::kill(child, SIGKILL);
@@ -92,7 +104,7 @@ TEST_F(CgroupLeftovers, ACgroupWithAProcessStays) {
   // Gone now (a moment after the exit the kernel may still call it busy).
   Status again;
   for (int attempt = 0; attempt < 100; ++attempt) {
-    again = remove_listed_cgroups(write_list(dir_ + "\n"));
+    again = remove_listed_cgroups(write_list(dir_ + "\n"), id_);
     if (again) break;
     ::usleep(10'000);
   }
