@@ -7,8 +7,10 @@ namespace berth {
 ContainerService::ContainerService(EngineOptions options, LocalImageService& images)
     : options_(std::move(options)), images_(images), events_(options_.runroot / "events.log") {}
 
-void ContainerService::emit(const ContainerRecord& record, std::string action, std::map<std::string, std::string> extra) {
+void ContainerService::emit(const ContainerRecord& record, std::string action, std::map<std::string, std::string> extra,
+                            int64_t time_nano) {
   Event event{.type = "container", .action = std::move(action), .actor_id = record.id, .attributes = std::move(extra)};
+  event.time_nano = time_nano;
   for (const auto& [key, value] : record.config.labels) event.attributes.emplace(key, value);
   event.attributes["image"] = record.image_name.empty() ? record.image_id.str() : record.image_name;
   event.attributes["name"] = record.name;

@@ -276,7 +276,9 @@ class ContainerService {
   // Appends a container event with docker's attributes (image, name, the
   // container's labels) and `extra`. Best effort: an event that cannot be
   // written must not undo the act it reports, so a failure is only a warning.
-  void emit(const ContainerRecord& record, std::string action, std::map<std::string, std::string> extra = {});
+  // `time_nano` 0: now.
+  void emit(const ContainerRecord& record, std::string action, std::map<std::string, std::string> extra = {},
+            int64_t time_nano = 0);
 
   EngineOptions options_;
   LocalImageService& images_;

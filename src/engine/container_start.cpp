@@ -271,6 +271,9 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
     BERTH_ASSIGN(result.attach_socket, connect_attach(paths, *options.attach));
   }
   runtime::StateStore runtime_store(paths.runtime_root.string());
+  // The start event bears the time the process was let go: the shim's die
+  // event, which it may append first, is later, and readers sort by time.
+  int64_t started_nano = unix_nano_now();
   BERTH_TRY(runtime::start_container(runtime_store, record.id));
 
   record.state.status = ContainerStatus::running;
@@ -286,7 +289,7 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   record.state.stop_requested = false;
   record.state.restart_delay_ms = options.restart_delay_ms;
   BERTH_TRY(save_state(record));
-  emit(record, "start");
+  emit(record, "start", {}, started_nano);
   return {};
 }
 

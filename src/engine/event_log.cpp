@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
+#include <vector>
 
 #include "base/unique_fd.h"
 #include "engine/container_state.h"
@@ -95,7 +97,8 @@ Status EventLog::append(Event event) const {
   if (!fd) return fail_errno(errno, "open {}", file_.string());
   ssize_t written = ::write(fd.get(), line.data(), line.size());
   if (written != static_cast<ssize_t>(line.size())) return fail_errno(errno, "append to {}", file_.string());
-  struct stat info {}, current {};
+  struct stat info {
+  }, current{};
   if (::fstat(fd.get(), &info) == 0 && info.st_size > kRotateAtBytes && ::stat(file_.c_str(), &current) == 0 &&
       current.st_ino == info.st_ino) {
     // Whoever crosses the limit first rotates, and only the file it wrote
@@ -116,7 +119,9 @@ void EventLog::emit(Event event) const {
 
 std::function<void(std::string, std::string, std::map<std::string, std::string>)> EventLog::volume_sink() const {
   return [log = *this](std::string action, std::string name, std::map<std::string, std::string> attributes) {
-    log.emit(Event{.type = "volume", .action = std::move(action), .actor_id = std::move(name),
+    log.emit(Event{.type = "volume",
+                   .action = std::move(action),
+                   .actor_id = std::move(name),
                    .attributes = std::move(attributes)});
   };
 }
@@ -137,9 +142,25 @@ Status EventLog::read(int64_t since_nano, std::optional<int64_t> until_nano, boo
   // read then shows as a new inode, and the old file is finished first.
   struct stat seen {};
   ::stat(file_.c_str(), &seen);
-  BERTH_TRY(read_lines(previous, 0, in_range, stop));
-  BERTH_ASSIGN(off_t offset, read_lines(file_, 0, in_range, stop));
-  if (!follow) return {};
+  // What is there already, in time order: writers append independently (a
+  // shim's die event can land before the start event of the berth that
+  // started the container a moment earlier).
+  std::vector<Event> past;
+  auto keep = [&](std::string_view line) {
+    if (auto event = Event::from_json(line)) past.push_back(std::move(*event));
+    return true;
+  };
+  BERTH_TRY(read_lines(previous, 0, keep, stop));
+  BERTH_ASSIGN(off_t offset, read_lines(file_, 0, keep, stop));
+  std::stable_sort(past.begin(), past.end(), [](const Event& a, const Event& b) { return a.time_nano < b.time_nano; });
+  for (const Event& event : past) {
+    if (event.time_nano < since_nano || (until_nano && event.time_nano > *until_nano)) continue;
+    if (!each(event)) {
+      stop = true;
+      break;
+    }
+  }
+  if (!follow || stop) return {};
   while (!stop) {
     if (until_nano && unix_nano_now() > *until_nano) return {};
     std::this_thread::sleep_for(kFollowPoll);
