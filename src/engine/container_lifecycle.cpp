@@ -104,8 +104,8 @@ Status ContainerService::settle_abandoned_launch(ContainerRecord& record) {
     return {};
   }
   // Started and running: the container is this record's now.
-  state.status =
-      container->status == runtime::ContainerStatus::paused ? ContainerStatus::paused : ContainerStatus::running;
+  state.status = container->status == runtime::ContainerStatus::paused ? ContainerStatus::paused
+                                                                        : ContainerStatus::running;
   state.pid = container->state.pid;
   state.exit_code = 0;
   state.error.clear();
@@ -139,7 +139,8 @@ static void fold_health(const ContainerConfig& config, const ContainerPaths& pat
       return;
     }
   }
-  if (state.running()) state.health = {{"Status", "starting"}, {"FailingStreak", 0}, {"Log", nlohmann::json::array()}};
+  if (state.running())
+    state.health = {{"Status", "starting"}, {"FailingStreak", 0}, {"Log", nlohmann::json::array()}};
 }
 
 Status ContainerService::refresh(ContainerRecord& record, Persist persist) {

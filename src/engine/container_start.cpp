@@ -39,11 +39,10 @@ Result<std::optional<oci::Seccomp>> choose_seccomp(const HostConfig& host, const
   if (host.privileged) return std::nullopt;
   std::optional<std::string> profile;
   for (const auto& option : host.security_opt) {
-    std::string_view text = option;
-    if (!text.starts_with("seccomp=") && !text.starts_with("seccomp:")) continue;
-    text.remove_prefix(8);
-    if (text == "unconfined") return std::nullopt;
-    profile = std::string(text);
+    auto text = seccomp_security_opt(option);
+    if (!text) continue;
+    if (*text == "unconfined") return std::nullopt;
+    profile = std::string(*text);
   }
   std::vector<std::string> capabilities;
   if (spec.process && spec.process->capabilities) capabilities = spec.process->capabilities->bounding;

@@ -182,10 +182,15 @@ const Result<SeccompProfile>& parsed_default_profile() {
 
 void warm_default_seccomp() { (void)parsed_default_profile(); }
 
+std::optional<std::string_view> seccomp_security_opt(std::string_view option) {
+  if (!option.starts_with("seccomp=") && !option.starts_with("seccomp:")) return std::nullopt;
+  return option.substr(8);
+}
+
 bool uses_default_seccomp(const HostConfig& host) {
   if (host.privileged) return false;
   for (std::string_view option : host.security_opt)
-    if (option.starts_with("seccomp=") || option.starts_with("seccomp:")) return false;
+    if (seccomp_security_opt(option)) return false;
   return true;
 }
 

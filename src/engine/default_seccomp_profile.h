@@ -2,6 +2,7 @@
 // `--security-opt seccomp=...`.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "base/result.h"
@@ -21,6 +22,10 @@ Result<oci::Seccomp> default_seccomp(const SeccompContext& context);
 // Parses the embedded profile now (once per process, ~0.2 ms), so that a
 // later default_seccomp() only resolves it: for a thread with time to spare.
 void warm_default_seccomp();
+
+// The value of a --security-opt seccomp=… (or seccomp:…): "unconfined" or a
+// profile's JSON; nullopt for another option.
+std::optional<std::string_view> seccomp_security_opt(std::string_view option);
 
 // Whether a container of this host config gets the default profile (not
 // privileged, no seccomp=FILE|unconfined).

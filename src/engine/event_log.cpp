@@ -97,8 +97,7 @@ Status EventLog::append(Event event) const {
   if (!fd) return fail_errno(errno, "open {}", file_.string());
   ssize_t written = ::write(fd.get(), line.data(), line.size());
   if (written != static_cast<ssize_t>(line.size())) return fail_errno(errno, "append to {}", file_.string());
-  struct stat info {
-  }, current{};
+  struct stat info {}, current {};
   if (::fstat(fd.get(), &info) == 0 && info.st_size > kRotateAtBytes && ::stat(file_.c_str(), &current) == 0 &&
       current.st_ino == info.st_ino) {
     // Whoever crosses the limit first rotates, and only the file it wrote
@@ -119,9 +118,7 @@ void EventLog::emit(Event event) const {
 
 std::function<void(std::string, std::string, std::map<std::string, std::string>)> EventLog::volume_sink() const {
   return [log = *this](std::string action, std::string name, std::map<std::string, std::string> attributes) {
-    log.emit(Event{.type = "volume",
-                   .action = std::move(action),
-                   .actor_id = std::move(name),
+    log.emit(Event{.type = "volume", .action = std::move(action), .actor_id = std::move(name),
                    .attributes = std::move(attributes)});
   };
 }
@@ -129,11 +126,12 @@ std::function<void(std::string, std::string, std::map<std::string, std::string>)
 Status EventLog::read(int64_t since_nano, std::optional<int64_t> until_nano, bool follow,
                       const std::function<bool(const Event&)>& each) const {
   bool stop = false;
+  auto wanted = [&](const Event& event) {
+    return event.time_nano >= since_nano && !(until_nano && event.time_nano > *until_nano);
+  };
   auto in_range = [&](std::string_view line) {
     auto event = Event::from_json(line);
-    if (!event) return true;  // a torn or foreign line: skipped
-    if (event->time_nano < since_nano) return true;
-    if (until_nano && event->time_nano > *until_nano) return true;
+    if (!event || !wanted(*event)) return true;  // a torn or foreign line, or out of range: skipped
     return each(*event);
   };
   std::filesystem::path previous = file_;
@@ -147,14 +145,13 @@ Status EventLog::read(int64_t since_nano, std::optional<int64_t> until_nano, boo
   // started the container a moment earlier).
   std::vector<Event> past;
   auto keep = [&](std::string_view line) {
-    if (auto event = Event::from_json(line)) past.push_back(std::move(*event));
+    if (auto event = Event::from_json(line); event && wanted(*event)) past.push_back(std::move(*event));
     return true;
   };
   BERTH_TRY(read_lines(previous, 0, keep, stop));
   BERTH_ASSIGN(off_t offset, read_lines(file_, 0, keep, stop));
   std::stable_sort(past.begin(), past.end(), [](const Event& a, const Event& b) { return a.time_nano < b.time_nano; });
   for (const Event& event : past) {
-    if (event.time_nano < since_nano || (until_nano && event.time_nano > *until_nano)) continue;
     if (!each(event)) {
       stop = true;
       break;

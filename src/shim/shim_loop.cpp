@@ -413,18 +413,17 @@ void ShimLoop::delete_leftovers() {
   if (config_.leftover_path.empty()) return;
   size_t slash = config_.leftover_path.rfind('/');
   std::string parent = config_.leftover_path.substr(0, slash);
+  std::string name = config_.leftover_path.substr(slash + 1);  // the container's id
   UniqueFd parent_fd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!parent_fd) return;  // nothing was left
   // A cgroup that could not go keeps the whole entry, list and all, for
   // the next trash sweep of a berth to try again.
-  if (auto removed = remove_listed_cgroups(config_.leftover_path + "/" + std::string(leftover_cgroup_list),
-                                           config_.leftover_path.substr(slash + 1));
+  if (auto removed = remove_listed_cgroups(config_.leftover_path + "/" + std::string(leftover_cgroup_list), name);
       !removed) {
     report(removed.error().message);
     return;
   }
-  if (auto removed = remove_tree(parent_fd.get(), config_.leftover_path.substr(slash + 1)); !removed)
-    report(removed.error().message);
+  if (auto removed = remove_tree(parent_fd.get(), name); !removed) report(removed.error().message);
 }
 
 void ShimLoop::advance() {
