@@ -12,7 +12,7 @@ packages=(
   libssl-dev libsqlite3-dev libarchive-dev libcurl4-openssl-dev libzstd-dev libisal-dev
   # tests and benchmarks
   busybox-static crun runc podman jq iproute2 util-linux uidmap time python3
-  docker-registry skopeo debootstrap zstd docker.io
+  docker-registry skopeo debootstrap zstd docker.io strace
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -23,7 +23,8 @@ namespace berth {
 namespace {
 
 // The shim's inherited fds, by the contract.
-constexpr int kReadyFd = 3, kStdinFd = 4, kOutputFd = 5, kStderrFd = 6, kMountNamespaceFd = 7, kNetNamespaceFd = 8;
+constexpr int kReadyFd = 3, kStdinFd = 4, kOutputFd = 5, kStderrFd = 6, kMountNamespaceFd = 7, kNetNamespaceFd = 8,
+              kAttachClientFd = 9;
 
 struct Pipe {
   UniqueFd read, write;
@@ -70,7 +71,8 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   // The container's init is forked from here and waits for its start,
   // maybe long after berth is gone (killed mid-run): it must not hold
   // berth's container lock, database or sockets meanwhile.
-  close_fds_except({ready, stdin_read, stdin_write, stdout_read, stdout_write, stderr_read, stderr_write, request.spec_fd});
+  close_fds_except({ready, stdin_read, stdin_write, stdout_read, stdout_write, stderr_read, stderr_write,
+                    request.spec_fd, request.attach_client_fd});
   ::setsid();  // out of berth's session: a terminal hangup does not reach the container
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) die("become a child subreaper");
   UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
@@ -110,6 +112,7 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
                   {request.terminal ? -1 : stdin_write, kStdinFd},
                   {output, kOutputFd},
                   {request.terminal ? -1 : stderr_read, kStderrFd},
+                  {request.attach_client_fd, kAttachClientFd},
                   {null_fd.get(), 0},
                   {null_fd.get(), 1},
                   {null_fd.get(), 2}}))
@@ -117,7 +120,8 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   if (!mount_namespace) ::close(kMountNamespaceFd);  // whatever sits there is not one
   if (!net_namespace) ::close(kNetNamespaceFd);
   // Nothing else (the runtime's own fds) reaches the shim.
-  close_fds_except({kReadyFd, kStdinFd, kOutputFd, kStderrFd, kMountNamespaceFd, kNetNamespaceFd});
+  close_fds_except({kReadyFd, kStdinFd, kOutputFd, kStderrFd, kMountNamespaceFd, kNetNamespaceFd,
+                    request.attach_client_fd >= 0 ? kAttachClientFd : -1});
   const char* argv[] = {"berth-shim", request.run_dir.c_str(), nullptr};
   const char* envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", nullptr};
   ::execve(request.shim_path.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(envp));
@@ -192,6 +196,41 @@ pid_t spawn_launcher(LauncherArgs& args) {
   return child;
 }
 
+// The next line of the launcher's (then the shim's) reports. Not read to
+// end of file: the container's init, forked before the shim's exec, holds
+// a copy of the pipe until it execs itself. So lines are taken one by one,
+// and the launcher's (then shim's) exit ends the wait.
+Result<std::string> next_launch_report(LaunchedContainer& launched) {
+  char buffer[512];
+  for (;;) {
+    if (size_t end = launched.unread.find('\n'); end != std::string::npos) {
+      std::string line = launched.unread.substr(0, end);
+      launched.unread.erase(0, end + 1);
+      return line;
+    }
+    pollfd fds[2] = {{launched.reports.get(), POLLIN, 0}, {launched.shim_pidfd.get(), POLLIN, 0}};
+    bool gone = launched.shim_gone;
+    if (::poll(fds, gone ? 1 : 2, gone ? 0 : -1) < 0) {
+      if (errno == EINTR) continue;
+      return fail_errno(errno, "wait for the container launcher");
+    }
+    bool got_any = false;
+    if (fds[0].revents & (POLLIN | POLLHUP)) {
+      ssize_t got = ::read(launched.reports.get(), buffer, sizeof buffer);
+      if (got > 0) {
+        launched.unread.append(buffer, static_cast<size_t>(got));
+        got_any = true;
+      }
+    }
+    if (gone && !got_any) {  // drained what it wrote before it went
+      ::waitpid(launched.shim_pid, nullptr, WNOHANG);
+      return fail("the container launcher ended without a report{}",
+                  launched.unread.empty() ? "" : ": " + launched.unread);
+    }
+    if (!gone && (fds[1].revents & POLLIN)) launched.shim_gone = true;
+  }
+}
+
 }  // namespace
 
 Result<std::string> find_helper_binary(std::string_view name, const char* override_variable) {
@@ -222,47 +261,25 @@ Result<LaunchedContainer> launch_container(const LaunchRequest& request) {
   in = {};
   out = {};
   err = {};
-  // "pid N\n" from the launcher, then "ok\n" from the shim; or "error: …".
-  // Not until end of file: the container's init, forked before the shim's
-  // exec, holds a copy of the pipe until it execs itself. So the reports are
-  // read line by line, and the launcher's (then shim's) exit ends the wait.
-  UniqueFd child_fd(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
-  if (!child_fd) return fail_errno(errno, "pidfd_open the container launcher");
   LaunchedContainer launched{.shim_pid = child};
-  std::string report;
-  size_t parsed = 0;
-  bool child_gone = false;
-  char buffer[512];
-  for (;;) {
-    pollfd fds[2] = {{ready.read.get(), POLLIN, 0}, {child_fd.get(), POLLIN, 0}};
-    if (::poll(fds, child_gone ? 1 : 2, child_gone ? 0 : -1) < 0) {
-      if (errno == EINTR) continue;
-      return fail_errno(errno, "wait for the container launcher");
-    }
-    bool got_any = false;
-    if (fds[0].revents & (POLLIN | POLLHUP)) {
-      ssize_t got = ::read(ready.read.get(), buffer, sizeof buffer);
-      if (got > 0) {
-        report.append(buffer, static_cast<size_t>(got));
-        got_any = true;
-      }
-    }
-    for (size_t end; (end = report.find('\n', parsed)) != std::string::npos; parsed = end + 1) {
-      std::string_view line = std::string_view(report).substr(parsed, end - parsed);
-      if (line.starts_with("pid ")) {
-        launched.init_pid = static_cast<pid_t>(std::strtol(std::string(line.substr(4)).c_str(), nullptr, 10));
-      } else if (line == "ok" && launched.init_pid > 0) {
-        return launched;
-      } else if (line.starts_with("error: ")) {
-        if (launched.init_pid == 0) ::waitpid(child, nullptr, 0);
-        return fail("{}", line.substr(7));
-      }
-    }
-    if (child_gone && !got_any) break;  // drained what it wrote before it went
-    if (fds[1].revents & POLLIN) child_gone = true;
+  launched.reports = std::move(ready.read);
+  launched.shim_pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
+  if (!launched.shim_pidfd) return fail_errno(errno, "pidfd_open the container launcher");
+  BERTH_ASSIGN(std::string line, next_launch_report(launched));
+  if (line.starts_with("pid ")) {
+    launched.init_pid = static_cast<pid_t>(std::strtol(line.c_str() + 4, nullptr, 10));
+    if (launched.init_pid > 0) return launched;
   }
-  ::waitpid(child, nullptr, WNOHANG);
-  return fail("the container launcher ended without a report{}", report.empty() ? "" : ": " + report);
+  ::waitpid(child, nullptr, 0);  // no container: the launcher ends (or ended) with this report
+  if (line.starts_with("error: ")) return fail("{}", line.substr(7));
+  return fail("the container launcher reported \"{}\", not the container's pid", line);
+}
+
+Status await_shim_ready(LaunchedContainer& launched) {
+  BERTH_ASSIGN(std::string line, next_launch_report(launched));
+  if (line == "ok") return {};
+  if (line.starts_with("error: ")) return fail("{}", line.substr(7));
+  return fail("the container's shim reported \"{}\", not ok", line);
 }
 
 }  // namespace berth

@@ -8,8 +8,10 @@
 // The container's stdio are pipes (or a pty) whose other ends the shim
 // holds; see src/shim for the shim's side of the contract.
 //
-// The init is released later by runtime::start_container (the exec fifo),
-// so a caller can attach to the shim first and miss no output.
+// The init is released later by runtime::start_container (the exec fifo).
+// A caller that wants the output hands the shim an attach client at launch
+// (attach_client_fd): it is served from the shim's first moment, so the
+// container may be started while the shim is still starting up.
 #pragma once
 
 #include <sys/types.h>
@@ -17,6 +19,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 #include "oci/runtime_spec.h"
 
 namespace berth {
@@ -37,16 +40,29 @@ struct LaunchRequest {
   // An fd the spec names as /proc/self/fd/N (a prepared network namespace),
   // kept open in the launcher; -1 for none.
   int spec_fd = -1;
+  // The shim's end of a connected socket pair, the hello frame already sent
+  // from the other: the shim serves it as an attach client. -1 for none.
+  int attach_client_fd = -1;
 };
 
 struct LaunchedContainer {
   pid_t init_pid = 0;
   pid_t shim_pid = 0;
+  // The launcher's, then the shim's, report pipe ("pid N", "ok" or
+  // "error: …"), and what was read of it past the last line taken.
+  UniqueFd reports;
+  UniqueFd shim_pidfd;
+  std::string unread;
+  bool shim_gone = false;
 };
 
-// Returns once the shim serves its attach socket (or with the launcher's or
-// the shim's error); the container exists, created but not started.
+// Returns once the container exists, created but not started (or with the
+// launcher's error); its shim may still be starting.
 Result<LaunchedContainer> launch_container(const LaunchRequest& request);
+
+// Returns once the shim serves: its attach socket is bound and the attach
+// client's hello taken. Or with the shim's error.
+Status await_shim_ready(LaunchedContainer& launched);
 
 // A helper binary (berth-shim, berth-init) beside the running berth binary
 // (as installed or built), or the path in `override_variable` when set.

@@ -80,6 +80,7 @@ std::string shim_config_text(const ContainerRecord& record, const ContainerPaths
   line("restart_count", record.state.restart_count);
   line("restart_delay_ms", start.restart_delay_ms == 0 ? 100 : start.restart_delay_ms);
   line("auto_remove", host.auto_remove ? 1 : 0);
+  if (start.attach) line("attach_client", 1);
   if (host.auto_remove && start.client_removes) {
     line("client_pid", ::getpid());
     line("leftover_path", paths.trash().string());
@@ -135,22 +136,42 @@ Status await_attached(int socket_fd) {
   return {};
 }
 
-// Connects to the shim's attach socket and waits until it has taken the hello.
-Result<UniqueFd> connect_attach(const ContainerPaths& paths, const AttachRequest& request) {
-  // Through the run dir's fd: the full path may exceed sun_path's 108 bytes.
-  UniqueFd run_dir(::open(paths.run_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!run_dir) return fail_errno(errno, "open {}", paths.run_dir.string());
-  BERTH_ASSIGN(UniqueFd socket, connect_unix(fmt::format("/proc/self/fd/{}/attach.sock", run_dir.get())));
+Status send_hello(int socket_fd, const AttachRequest& request) {
   std::string streams;
   if (request.stdin) streams += "stdin ";
   if (request.stdout) streams += "stdout ";
   if (request.stderr) streams += "stderr";
   std::string hello;
   shim::append_frame(hello, shim::frame_kind::hello, streams);
-  if (::send(socket.get(), hello.data(), hello.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(hello.size()))
+  if (::send(socket_fd, hello.data(), hello.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(hello.size()))
     return fail_errno(errno, "attach to the container");
+  return {};
+}
+
+// Connects to the shim's attach socket and waits until it has taken the hello.
+Result<UniqueFd> connect_attach(const ContainerPaths& paths, const AttachRequest& request) {
+  // Through the run dir's fd: the full path may exceed sun_path's 108 bytes.
+  UniqueFd run_dir(::open(paths.run_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!run_dir) return fail_errno(errno, "open {}", paths.run_dir.string());
+  BERTH_ASSIGN(UniqueFd socket, connect_unix(fmt::format("/proc/self/fd/{}/attach.sock", run_dir.get())));
+  BERTH_TRY(send_hello(socket.get(), request));
   BERTH_TRY(await_attached(socket.get()));
   return socket;
+}
+
+// An attach client for the shim to take at launch: a socket pair whose
+// shim end the launcher hands over, the hello already in it.
+struct LaunchClient {
+  UniqueFd ours, shims;
+};
+
+Result<LaunchClient> make_launch_client(const AttachRequest& request) {
+  int ends[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0)
+    return fail_errno(errno, "attach to the container: socketpair");
+  LaunchClient client{UniqueFd(ends[0]), UniqueFd(ends[1])};
+  BERTH_TRY(send_hello(client.ours.get(), request));
+  return client;
 }
 
 }  // namespace
@@ -172,7 +193,12 @@ Result<StartResult> ContainerService::start(std::string_view name, const StartOp
   BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
   BERTH_TRY(refresh(record));
   StartResult result;
-  if (record.state.running()) return result;  // as Docker: starting a running container does nothing
+  if (record.state.running()) {  // as Docker: starting a running container only attaches, if asked
+    if (options.attach) {
+      BERTH_ASSIGN(result.attach_socket, connect_attach(paths_of(record.id), *options.attach));
+    }
+    return result;
+  }
   if (options.policy_restart && record.state.stop_requested) return result;  // stopped meanwhile
   auto launched = launch(record, options, result);
   if (!launched) {
@@ -263,17 +289,29 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
   request.config_text = &config_text;
   request.spec = &spec;
   request.spec_fd = network_namespace.valid() ? network_namespace.get() : -1;
+  std::optional<LaunchClient> client;
+  if (options.attach) {
+    BERTH_ASSIGN(client, make_launch_client(*options.attach));
+    request.attach_client_fd = client->shims.get();
+  }
   BERTH_TRY(make_directories(paths.runtime_root.string(), 0700));
   BERTH_ASSIGN(LaunchedContainer launched, launch_container(request));
+  if (client) client->shims.reset();
 
-  if (options.attach) {
-    BERTH_ASSIGN(result.attach_socket, connect_attach(paths, *options.attach));
-  }
+  // Started while the shim is still starting up: it serves the attach
+  // client from its first moment and reads the output once it is up.
   runtime::StateStore runtime_store(paths.runtime_root.string());
   // The start event bears the time the process was let go: the shim's die
   // event, which it may append first, is later, and readers sort by time.
   int64_t started_nano = unix_nano_now();
-  BERTH_TRY(runtime::start_container(runtime_store, record.id));
+  auto started = runtime::start_container(runtime_store, record.id);
+  auto shim_ready = await_shim_ready(launched);
+  BERTH_TRY(started);
+  BERTH_TRY(shim_ready);
+  if (client) {
+    BERTH_TRY(await_attached(client->ours.get()));
+    result.attach_socket = std::move(client->ours);
+  }
 
   record.state.status = ContainerStatus::running;
   record.state.pid = launched.init_pid;

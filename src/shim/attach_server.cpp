@@ -39,6 +39,33 @@ Result<AttachServer> AttachServer::listen(const std::string& path) {
   return AttachServer(path, std::move(listener));
 }
 
+Status AttachServer::adopt_client(UniqueFd fd) {
+  // The hello is peeked, then only its own bytes are consumed: whatever
+  // follows it is the loop's to read. A hello is a few words long.
+  char bytes[64];
+  ssize_t got = ::recv(fd.get(), bytes, sizeof bytes, MSG_DONTWAIT | MSG_PEEK);
+  if (got < 0) return shim_fail_errno(errno, "attach client: read its hello");
+  FrameDecoder decoder(sizeof bytes - frame_header_size);
+  decoder.append(std::string_view(bytes, static_cast<size_t>(got)));
+  auto frame = decoder.next();
+  if (!frame) return shim_fail("attach client: ", frame.error().message);
+  if (!*frame) return shim_fail("attach client: no complete hello waiting");
+  if ((*frame)->kind != frame_kind::hello)
+    return shim_fail("attach client: first frame is kind ", static_cast<int>((*frame)->kind), ", not hello");
+  auto streams = parse_hello((*frame)->payload);
+  if (!streams) return shim_fail("attach client: ", streams.error().message);
+  size_t length = frame_header_size + (*frame)->payload.size();
+  if (::recv(fd.get(), bytes, length, MSG_DONTWAIT) != static_cast<ssize_t>(length))
+    return shim_fail_errno(errno, "attach client: take its hello");
+  Client& client = clients_.emplace_back();
+  client.fd = std::move(fd);
+  client.streams = *streams;
+  client.greeted = true;
+  queue(client, frame_kind::attached, {});
+  flush(client);
+  return {};
+}
+
 void AttachServer::add_poll_fds(std::vector<pollfd>& fds, bool read_input) const {
   fds.push_back({listener_.get(), static_cast<short>(listener_ ? POLLIN : 0), 0});
   for (const Client& client : clients_) {

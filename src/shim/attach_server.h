@@ -47,6 +47,11 @@ class AttachServer {
   // Appends this server's fds to a poll set; handle_poll() gets back exactly
   // that slice. read_input=false pauses reading client frames (the
   // container's stdin is backed up) without missing hang-ups.
+  // Serves a client connected before the shim started (a socket pair end),
+  // whose hello must already be waiting in it: taken here, before any
+  // output, and answered with the attached frame.
+  Status adopt_client(UniqueFd fd);
+
   void add_poll_fds(std::vector<pollfd>& fds, bool read_input) const;
   void handle_poll(std::span<const pollfd> fds, AttachInput& input);
 

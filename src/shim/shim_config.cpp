@@ -76,6 +76,8 @@ Status apply(ShimConfig& config, std::string_view key, std::string_view value, b
     BERTH_ASSIGN(config.restart_delay_ms, parse_number<uint64_t>(key, value));
   } else if (key == "auto_remove") {
     BERTH_ASSIGN(config.auto_remove, parse_flag(key, value));
+  } else if (key == "attach_client") {
+    BERTH_ASSIGN(config.attach_client, parse_flag(key, value));
   } else if (key == "client_pid") {
     BERTH_ASSIGN(config.client_pid, parse_number<pid_t>(key, value));
   } else if (key == "leftover_path") {

@@ -36,6 +36,9 @@ struct ShimConfig {
   // container itself (--rm) while it lives; the shim only if it is gone
   // without having done so (detached, killed).
   pid_t client_pid = 0;
+  // The engine passed a connected attach client at attach_client_fd_number,
+  // its hello already sent: it is served from before the container starts.
+  bool attach_client = false;
   // With client_pid: where that client leaves the container's directory
   // (upper, work, log) when it removes the container, for the shim to
   // delete once the client has gone. Absolute; "<dir>/<name>".

@@ -589,6 +589,7 @@ Result<ShimLoop> set_up(int argc, char** argv) {
     BERTH_ASSIGN(log, JsonLogWriter::open(config.log_path, LogRotation{config.log_max_size, config.log_max_file}));
   }
   BERTH_ASSIGN(AttachServer attach, AttachServer::listen(attach_socket_name));
+  if (fds.attach_client) BERTH_TRY(attach.adopt_client(std::move(fds.attach_client)));
   ShimLoop loop(std::move(config), std::move(signal_fd), std::move(fds), std::move(log), std::move(attach));
   loop.adopt_init();
   return loop;

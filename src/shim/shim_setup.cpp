@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "shim/shim_error.h"
@@ -57,6 +58,13 @@ Result<InheritedFds> take_inherited_fds(const ShimConfig& config) {
   InheritedFds fds;
   fds.mount_namespace = take_namespace_fd(mount_namespace_fd_number, CLONE_NEWNS);
   fds.net_namespace = take_namespace_fd(net_namespace_fd_number, CLONE_NEWNET);
+  if (config.attach_client) {
+    // Checked: had the engine passed none, our own signalfd could sit there.
+    struct stat info {};
+    if (::fstat(attach_client_fd_number, &info) != 0 || !S_ISSOCK(info.st_mode))
+      return shim_fail("fd ", attach_client_fd_number, " (attach client) is not a socket");
+    BERTH_ASSIGN(fds.attach_client, take_fd(attach_client_fd_number, "attach client"));
+  }
   if (config.terminal) {
     BERTH_ASSIGN(fds.pty_master, take_fd(stdout_fd_number, "pty master"));
     return fds;

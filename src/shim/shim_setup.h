@@ -23,6 +23,10 @@ inline constexpr int mount_namespace_fd_number = 7;
 // CPU) does not compete with the client that reads the exit and removes
 // the container on a machine with few CPUs.
 inline constexpr int net_namespace_fd_number = 8;
+// With attach_client=1: one end of a socket pair whose other end the engine
+// holds, the hello frame already in it. The engine can then start the
+// container before the shim is up, and still miss none of its output.
+inline constexpr int attach_client_fd_number = 9;
 
 // Ignores SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGTTIN and SIGTTOU, blocks
 // SIGCHLD and returns a signalfd for it.
@@ -35,9 +39,10 @@ struct InheritedFds {
   UniqueFd pty_master;   // with terminal
   UniqueFd mount_namespace;  // when the engine passed one
   UniqueFd net_namespace;    // likewise
+  UniqueFd attach_client;    // with attach_client=1
 };
 
-// Takes fds 4..6 as the config says they are used: close-on-exec and
+// Takes fds 4..6 (and 9) as the config says they are used: close-on-exec and
 // non-blocking. A missing fd the config needs is an error.
 Result<InheritedFds> take_inherited_fds(const ShimConfig& config);
 

@@ -215,18 +215,14 @@ done
 expect_eq "$stranded" "0" "no shim of theirs is left"
 
 # The two windows a random kill rarely hits, made exact.
-# 1. Killed after the launch, before the start: a shim stands in front of the
-#    real one and kills its berth (its parent) first. The init then waits
-#    for a start that never comes; the next start retires this launch, and
-#    the retired shim (of a --rm container) removes nothing afterwards.
-cat >"$TEST_DIR/killing-shim" <<SHIM
-#!/bin/sh
-kill -9 \$PPID
-exec "$(dirname "$BERTH")/berth-shim" "\$@"
-SHIM
-chmod +x "$TEST_DIR/killing-shim"
+# 1. Killed after the launch, before the start: strace kills berth at its
+#    first pidfd_open, the one it makes of the launcher (by then the shim)
+#    right after the launch and before it starts the init. The init then
+#    waits for a start that never comes; the next start retires this launch,
+#    and the retired shim (of a --rm container) removes nothing afterwards.
 killed=0 run_dirs_before=$(ls "$BERTH_RUNROOT")
-BERTH_SHIM="$TEST_DIR/killing-shim" "$BERTH" run -d --rm --name abandoned busybox sleep 1000 >/dev/null 2>&1 || killed=$?
+strace -qq -o /dev/null -e trace=pidfd_open -e inject=pidfd_open:signal=SIGKILL:when=1 \
+  "$BERTH" run -d --rm --name abandoned busybox sleep 1000 >/dev/null 2>&1 || killed=$?
 expect_eq "$killed" "137" "berth was killed mid-run"
 # Looked at before any berth command, which would settle it.
 abandoned_dir=$(ls "$BERTH_RUNROOT" | grep -vxF "$run_dirs_before" || true)

@@ -60,6 +60,13 @@ class AttachClient {
     client.send(frame_kind::hello, hello);
     return client;
   }
+  // A client already connected (a socket pair end), its hello sent.
+  static AttachClient adopt(UniqueFd fd, std::string_view hello) {
+    AttachClient client;
+    client.fd_ = std::move(fd);
+    client.send(frame_kind::hello, hello);
+    return client;
+  }
   void send(uint8_t kind, std::string_view payload) {
     std::string frame;
     append_frame(frame, kind, payload);
@@ -276,6 +283,42 @@ TEST_F(ShimEndToEnd, AttachedClientSendsStdinAndGetsOutputAndExit) {
   EXPECT_EQ(stderr_only.err, "bye\n");
   expect_shim_exits(shim);
   EXPECT_EQ(log_entries(run_dir_ + "/ctr.log").size(), 3u);
+}
+
+// The engine's attach client at launch: the container may start (and
+// write) before the shim is up; the client still gets all of its output.
+TEST_F(ShimEndToEnd, ClientHandedOverAtLaunchGetsOutputFromTheStart) {
+  int ends[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends), 0);
+  UniqueFd ours(ends[0]), shims(ends[1]);
+  AttachClient client = AttachClient::adopt(std::move(ours), "stdin stdout stderr");
+  LaunchedShim& shim = launch({.script = "echo first; cat; echo bye >&2",
+                               .stdin_open = true,
+                               .extra_config = "attach_client=1\n",
+                               .attach_client_fd = shims.get()});
+  shims.reset();
+  ASSERT_EQ(shim.ready, "ok\n");
+  ASSERT_TRUE(client.wait_attached());
+  client.send(frame_kind::stdin_data, "ping\n");
+  client.send(frame_kind::stdin_eof, "");
+  ASSERT_TRUE(client.wait_exit());
+  EXPECT_EQ(client.out, "first\nping\n");
+  EXPECT_EQ(client.err, "bye\n");
+  expect_shim_exits(shim);
+}
+
+TEST_F(ShimEndToEnd, ClientHandedOverWithoutHelloFailsTheSetUp) {
+  int ends[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends), 0);
+  UniqueFd ours(ends[0]), shims(ends[1]);
+  std::string frame;
+  append_frame(frame, frame_kind::stdin_data, "not a hello");
+  ASSERT_EQ(::send(ours.get(), frame.data(), frame.size(), 0), static_cast<ssize_t>(frame.size()));
+  LaunchedShim& shim = launch({.extra_config = "attach_client=1\n", .attach_client_fd = shims.get()});
+  EXPECT_EQ(shim.ready, "error: attach client: first frame is kind 1, not hello\n");
+  // And the config's promise without an fd is refused, not served from another fd.
+  LaunchedShim& missing = launch({.extra_config = "attach_client=1\n"});
+  EXPECT_EQ(missing.ready, "error: fd 9 (attach client) is not a socket\n");
 }
 
 TEST_F(ShimEndToEnd, StdinOnceClosesStdinWhenTheClientDetaches) {

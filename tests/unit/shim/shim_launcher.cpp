@@ -119,11 +119,14 @@ std::string read_all(int fd) {
   auto park = [](int fd) { return fd < 0 ? -1 : ::fcntl(fd, F_DUPFD_CLOEXEC, 100); };
   int fds[4] = {park(ready_write), park(spec.terminal ? -1 : stdin_pipe[1]),
                 park(spec.terminal ? pty_master : stdout_pipe[0]), park(spec.terminal ? -1 : stderr_pipe[0])};
+  int client = park(spec.attach_client_fd);
   for (int index = 0; index < 4; ++index)
     if (fds[index] >= 0 && ::dup2(fds[index], 3 + index) < 0) die("dup2");
   for (int fd = 3; fd <= 6; ++fd)
     if (fds[fd - 3] < 0) ::close(fd);
-  ::syscall(SYS_close_range, 7U, ~0U, 0U);
+  if (client >= 0 && ::dup2(client, 9) < 0) die("dup2 attach client");
+  ::syscall(SYS_close_range, 7U, client >= 0 ? 8U : ~0U, 0U);
+  if (client >= 0) ::syscall(SYS_close_range, 10U, ~0U, 0U);
   ::execl(BERTH_SHIM_BINARY, "berth-shim", spec.run_dir.c_str(), static_cast<char*>(nullptr));
   die("exec berth-shim");
 }

@@ -27,6 +27,8 @@ struct LaunchSpec {
   std::optional<std::string> raw_config;
   // Writes this pid (not the shim's child) into shim.conf instead.
   std::optional<pid_t> pid_override;
+  // Handed to the shim at fd 9 (the engine's attach client at launch).
+  int attach_client_fd = -1;
 };
 
 struct LaunchedShim {
