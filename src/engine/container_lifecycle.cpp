@@ -143,7 +143,8 @@ static void fold_health(const ContainerConfig& config, const ContainerPaths& pat
     state.health = {{"Status", "starting"}, {"FailingStreak", 0}, {"Log", nlohmann::json::array()}};
 }
 
-Status ContainerService::refresh(ContainerRecord& record, Persist persist) {
+Status ContainerService::refresh(ContainerRecord& record, Persist persist,
+                                 std::vector<std::string>* leave_cgroup_dirs) {
   BERTH_TRY(settle_abandoned_launch(record));
   ContainerState& state = record.state;
   if (!state.active()) return {};
@@ -202,7 +203,7 @@ Status ContainerService::refresh(ContainerRecord& record, Persist persist) {
     state.pid = 0;
   } else if (!process_alive(state.shim_pid, state.shim_start_time)) {
     // The shim may have written its report just before it went.
-    if (path_exists(paths.exit_json())) return refresh(record, persist);
+    if (path_exists(paths.exit_json())) return refresh(record, persist, leave_cgroup_dirs);
     (void)runtime::kill_container(runtime::StateStore(paths.runtime_root.string()), record.id, SIGKILL, true);
     state.status = ContainerStatus::exited;
     state.exit_code = 255;
@@ -212,7 +213,7 @@ Status ContainerService::refresh(ContainerRecord& record, Persist persist) {
   } else {
     return {};  // running
   }
-  BERTH_TRY(release_runtime(record));
+  BERTH_TRY(release_runtime(record, leave_cgroup_dirs));
   if (persist == Persist::no) return {};
   return save_state(record);
 }
@@ -331,9 +332,22 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
   BERTH_ASSIGN(ContainerRecord found, lookup(name));
   BERTH_ASSIGN(auto held, lock(found.id));
   BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
+  // A foreground run --rm whose shim lives leaves it the cgroup's
+  // directories too (a dozen rmdirs on a v1 host), with the container's
+  // directory: the shim deletes both once this process has ended.
+  bool shim_finishes =
+      options.leave_files_to_shim && process_alive(record.state.shim_pid, record.state.shim_start_time);
+  std::vector<std::string> cgroup_dirs;
+  std::vector<std::string>* leave_cgroup_dirs = shim_finishes ? &cgroup_dirs : nullptr;
+  // Whatever stops the removal below, the cgroup goes as it always did.
+  struct RemoveUnlessLeft {
+    std::vector<std::string>& dirs;
+    ~RemoveUnlessLeft() { (void)runtime::remove_cgroup_directories(dirs); }
+  } cgroup_guard{cgroup_dirs};
   // Not saved: the row goes below. Should the removal fail first, the next
   // refresh folds the same exit again (the run dir goes after the row).
-  BERTH_TRY(refresh(record, Persist::no));
+  // The fold of the exit releases the runtime's hold on the container.
+  BERTH_TRY(refresh(record, Persist::no, leave_cgroup_dirs));
   if (record.state.active()) {
     if (!options.force)
       return fail(
@@ -347,18 +361,7 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
       if (!gone) return fail("container {} did not stop after SIGKILL", record.id.substr(0, 12));
     }
   }
-  // A foreground run --rm whose shim lives leaves it the cgroup's
-  // directories too (a dozen rmdirs on a v1 host), with the container's
-  // directory: the shim deletes both once this process has ended.
-  bool shim_finishes =
-      options.leave_files_to_shim && process_alive(record.state.shim_pid, record.state.shim_start_time);
-  std::vector<std::string> cgroup_dirs;
-  BERTH_TRY(release_runtime(record, shim_finishes ? &cgroup_dirs : nullptr));
-  // Whatever stops the removal below, the cgroup goes as it always did.
-  struct RemoveUnlessLeft {
-    std::vector<std::string>& dirs;
-    ~RemoveUnlessLeft() { (void)runtime::remove_cgroup_directories(dirs); }
-  } cgroup_guard{cgroup_dirs};
+  BERTH_TRY(release_runtime(record, leave_cgroup_dirs));
   // The row goes first: from here on the container does not exist, and what
   // a crash leaves of its directories has no row to look complete.
   // Volumes first: if letting them go fails, the container is still there

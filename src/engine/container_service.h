@@ -230,8 +230,11 @@ class ContainerService {
   Result<store::FileLock> lock(const std::string& id);
   // Folds exit.json / a dead shim / a lost run dir into the record (caller
   // holds the lock) and saves it, unless the caller removes the row next.
+  // With leave_cgroup_dirs, a folded run's cgroup directories are listed
+  // there instead of removed (see release_runtime).
   enum class Persist { yes, no };
-  Status refresh(ContainerRecord& record, Persist persist = Persist::yes);
+  Status refresh(ContainerRecord& record, Persist persist = Persist::yes,
+                 std::vector<std::string>* leave_cgroup_dirs = nullptr);
   Status save_state(const ContainerRecord& record);
   void sweep_trash();
   // Waits (at most 2 s) for the shim of the record's previous run to end.
