@@ -193,6 +193,8 @@ Result<StartResult> ContainerService::start(std::string_view name, const StartOp
   BERTH_ASSIGN(ContainerRecord record, lookup(found.id));
   BERTH_TRY(refresh(record));
   StartResult result;
+  if (record.state.status == ContainerStatus::paused)
+    return fail("cannot start a paused container, try unpause instead");
   if (record.state.running()) {  // as Docker: starting a running container only attaches, if asked
     if (options.attach) {
       BERTH_ASSIGN(result.attach_socket, connect_attach(paths_of(record.id), *options.attach));

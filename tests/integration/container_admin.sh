@@ -26,6 +26,8 @@ expect_status 1 "pause twice" -- b pause ticker
 expect_contains "$(last_err)" "is already paused" "docker's words"
 expect_status 1 "exec in a paused container" -- b exec ticker true
 expect_contains "$(last_err)" "is paused, unpause the container before exec" "docker's words"
+expect_status 1 "start of a paused container" -- b start ticker
+expect_contains "$(last_err)" "cannot start a paused container, try unpause instead" "docker's words"
 expect_status 0 "unpause" -- b unpause ticker
 expect_eq "$(last_out)" "ticker" "unpause prints the name"
 resumed=no

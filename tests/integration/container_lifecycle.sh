@@ -121,6 +121,9 @@ expect_status 0 "create" -- b create --name later busybox sh -c 'echo started; e
 expect_eq "$(b inspect -f '{{.State.Status}}' later)" "created" "a created container is not running"
 expect_status 5 "start -a relays and returns the exit code" -- b start -a later
 expect_eq "$(last_out)" "started" "start -a shows the output"
+b run -d --name running busybox sh -c 'sleep 0.5; echo later; exit 3' >/dev/null
+expect_status 3 "start -a of a running container attaches to it" -- timeout 10 "$BERTH" start -a running
+expect_eq "$(last_out)" "later" "and relays what it writes from then on"
 b run -d --name victim busybox sleep 1000 >/dev/null
 expect_status 0 "kill" -- b kill victim
 expect_eq "$(b inspect -f '{{.State.Status}} {{.State.ExitCode}}' victim)" "exited 137" "kill sends SIGKILL"
