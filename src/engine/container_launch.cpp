@@ -270,8 +270,11 @@ Result<LaunchedContainer> launch_container(const LaunchRequest& request) {
     launched.init_pid = static_cast<pid_t>(std::strtol(line.c_str() + 4, nullptr, 10));
     if (launched.init_pid > 0) return launched;
   }
-  ::waitpid(child, nullptr, 0);  // no container: the launcher ends (or ended) with this report
-  if (line.starts_with("error: ")) return fail("{}", line.substr(7));
+  if (line.starts_with("error: ")) {
+    ::waitpid(child, nullptr, 0);  // no container: the launcher ends (or ended) with this report
+    return fail("{}", line.substr(7));
+  }
+  ::waitpid(child, nullptr, WNOHANG);
   return fail("the container launcher reported \"{}\", not the container's pid", line);
 }
 

@@ -59,11 +59,15 @@ Status AttachServer::adopt_client(UniqueFd fd) {
     return shim_fail_errno(errno, "attach client: take its hello");
   Client& client = clients_.emplace_back();
   client.fd = std::move(fd);
-  client.streams = *streams;
+  greet(client, *streams);
+  return {};
+}
+
+void AttachServer::greet(Client& client, AttachStreams streams) {
+  client.streams = streams;
   client.greeted = true;
   queue(client, frame_kind::attached, {});
   flush(client);
-  return {};
 }
 
 void AttachServer::add_poll_fds(std::vector<pollfd>& fds, bool read_input) const {
@@ -185,10 +189,7 @@ void AttachServer::handle_frame(Client& client, const Frame& frame, AttachInput&
       drop(client, "attach client dropped: " + streams.error().message);
       return;
     }
-    client.streams = *streams;
-    client.greeted = true;
-    queue(client, frame_kind::attached, {});
-    flush(client);
+    greet(client, *streams);
     return;
   }
   switch (frame.kind) {

@@ -44,14 +44,14 @@ class AttachServer {
   AttachServer(AttachServer&&) = default;
   AttachServer& operator=(AttachServer&&) = default;
 
-  // Appends this server's fds to a poll set; handle_poll() gets back exactly
-  // that slice. read_input=false pauses reading client frames (the
-  // container's stdin is backed up) without missing hang-ups.
   // Serves a client connected before the shim started (a socket pair end),
   // whose hello must already be waiting in it: taken here, before any
   // output, and answered with the attached frame.
   Status adopt_client(UniqueFd fd);
 
+  // Appends this server's fds to a poll set; handle_poll() gets back exactly
+  // that slice. read_input=false pauses reading client frames (the
+  // container's stdin is backed up) without missing hang-ups.
   void add_poll_fds(std::vector<pollfd>& fds, bool read_input) const;
   void handle_poll(std::span<const pollfd> fds, AttachInput& input);
 
@@ -88,6 +88,8 @@ class AttachServer {
   void flush(Client& client);
   void read_from(Client& client, AttachInput& input);
   void handle_frame(Client& client, const Frame& frame, AttachInput& input);
+  // The hello taken: output from here on reaches the client, and it is told so.
+  void greet(Client& client, AttachStreams streams);
   static void drop(Client& client, std::string why);
 
   std::string path_;
