@@ -255,19 +255,22 @@ int not_a_command(CommandEnv& env, std::string_view words) {
   return 1;
 }
 
-int run_command(CommandEnv& env, const Command& command, std::string path, std::span<const std::string> words) {
+int run_command(CommandEnv& env, const Command& command, std::string path, std::span<const std::string> words,
+                const CommandDone& done) {
   CommandInfo info{.path = std::move(path),
                    .usage = std::string(command.usage),
                    .description = std::string(command.description),
                    .aliases = std::string(command.aliases)};
   Invocation invocation(env, std::move(info), std::vector<std::string>(words.begin(), words.end()));
-  return command.run(invocation);
+  int status = command.run(invocation);
+  if (done) done(status);
+  return status;
 }
 
 }  // namespace
 
 int run_berth(const std::vector<std::string>& args, const Io& io, EngineOptions options,
-              ImageServiceFactory open_images, UnixClock clock) {
+              ImageServiceFactory open_images, UnixClock clock, CommandDone done) {
   // Global flags come before the command, as docker's; everything from the
   // command on is the command's.
   CLI::App root{"Containers without a daemon", "berth"};
@@ -320,7 +323,7 @@ int run_berth(const std::vector<std::string>& args, const Io& io, EngineOptions 
 
   std::span<const std::string> rest(words);
   if (const Command* command = find_command(top_level_commands(), words[0]))
-    return run_command(command_env, *command, words[0], rest.subspan(1));
+    return run_command(command_env, *command, words[0], rest.subspan(1), done);
   for (const Group& group : groups) {
     if (words[0] != group.name) continue;
     if (words.size() == 1 || words[1] == "--help" || words[1] == "-h") {
@@ -332,7 +335,7 @@ int run_berth(const std::vector<std::string>& args, const Io& io, EngineOptions 
                         fmt::format("berth {}", group.name));
     const Command* command = find_command(group.commands(), words[1]);
     if (!command) return not_a_command(command_env, fmt::format("{} {}", group.name, words[1]));
-    return run_command(command_env, *command, fmt::format("{} {}", group.name, words[1]), rest.subspan(2));
+    return run_command(command_env, *command, fmt::format("{} {}", group.name, words[1]), rest.subspan(2), done);
   }
   return not_a_command(command_env, words[0]);
 }
