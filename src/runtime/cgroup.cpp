@@ -38,6 +38,13 @@ bool CreatedDirs::contains(const std::string& dir) const {
 
 Result<std::unique_ptr<Cgroup>> Cgroup::create(const std::string& cgroups_path, const std::string& container_id,
                                                const oci::Resources* resources) {
+  BERTH_ASSIGN(auto cgroup, begin_create(cgroups_path, container_id, resources));
+  BERTH_TRY(cgroup->finish_create());
+  return cgroup;
+}
+
+Result<std::unique_ptr<Cgroup>> Cgroup::begin_create(const std::string& cgroups_path, const std::string& container_id,
+                                                     const oci::Resources* resources) {
   BERTH_ASSIGN(std::string inner, validate_cgroups_path(cgroups_path, container_id));
   BERTH_ASSIGN(CgroupLayout layout, detect_cgroup_layout());
   std::string self_cgroup;
@@ -64,7 +71,7 @@ Result<std::unique_ptr<Cgroup>> Cgroup::create(const std::string& cgroups_path, 
     paths.unified_mount = layout.unified_mount;
     paths.unified_dir = in_hierarchy(layout.unified_mount, "");
   }
-  return create_cgroup_v1(paths, resources);
+  return begin_cgroup_v1(paths, resources);
 }
 
 Result<std::unique_ptr<Cgroup>> Cgroup::from_state(const nlohmann::json& saved) {

@@ -35,7 +35,9 @@ struct CgroupV1Paths {
   std::map<std::string, std::string> controller_mounts;
   std::string unified_dir, unified_mount;
 };
-Result<std::unique_ptr<Cgroup>> create_cgroup_v1(const CgroupV1Paths& paths, const oci::Resources* resources);
+// Makes the directories: all of them on a v1 host, the cgroup2 one only on
+// a hybrid host, where finish_create() makes the rest (Cgroup::begin_create).
+Result<std::unique_ptr<Cgroup>> begin_cgroup_v1(const CgroupV1Paths& paths, const oci::Resources* resources);
 std::unique_ptr<Cgroup> open_cgroup_v1(CgroupV1Paths paths);
 
 Result<std::unique_ptr<Cgroup>> create_cgroup_v2(const std::string& mount, const std::string& dir,

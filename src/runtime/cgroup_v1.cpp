@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -81,6 +83,16 @@ class CgroupV1 final : public Cgroup {
 
   Status apply(const oci::Resources& resources, bool fresh, const CreatedDirs* created);
 
+  // Creation (begin_cgroup_v1): what was made so far, removed again unless
+  // finish_create() gets through.
+  void begin_creation(const oci::Resources* resources) {
+    creating_ = std::make_unique<CreatedDirs>();
+    if (resources) resources_ = *resources;
+  }
+  std::vector<std::string>& creating_dirs() { return creating_->list(); }
+  bool creation_pending() const override { return creating_ != nullptr; }
+  Status finish_create() override;
+
   Status update(const oci::Resources& resources) override { return apply(resources, false, nullptr); }
 
   Status freeze() override { return set_freezer("FROZEN"); }
@@ -145,6 +157,8 @@ class CgroupV1 final : public Cgroup {
 
   CgroupV1Paths paths_;
   std::vector<std::string> dirs_;  // one per hierarchy (co-mounted controllers share one)
+  std::unique_ptr<CreatedDirs> creating_;  // until finish_create()
+  std::optional<oci::Resources> resources_;
 };
 
 Status CgroupV1::set_freezer(std::string_view target) {
@@ -485,15 +499,30 @@ Status inherit_cpuset(const std::string& mount, const std::string& leaf, const C
 
 std::unique_ptr<Cgroup> open_cgroup_v1(CgroupV1Paths paths) { return std::make_unique<CgroupV1>(std::move(paths)); }
 
-Result<std::unique_ptr<Cgroup>> create_cgroup_v1(const CgroupV1Paths& paths, const oci::Resources* resources) {
-  auto cgroup = std::make_unique<CgroupV1>(paths);
-  CreatedDirs created;
-  for (const auto& dir : cgroup->hierarchy_dirs()) BERTH_TRY(cgroupfs::make_dirs(dir, created.list()));
-  if (!paths.unified_dir.empty()) BERTH_TRY(cgroupfs::make_dirs(paths.unified_dir, created.list()));
-  if (const std::string* cpuset = cgroup->find("cpuset"))
-    BERTH_TRY(inherit_cpuset(paths.controller_mounts.at("cpuset"), *cpuset, created, resources));
-  if (resources != nullptr) BERTH_TRY(cgroup->apply(*resources, true, &created));
+Status CgroupV1::finish_create() {
+  if (!creating_) return {};
+  CreatedDirs& created = *creating_;
+  for (const auto& dir : dirs_) BERTH_TRY(cgroupfs::make_dirs(dir, created.list()));
+  const oci::Resources* resources = resources_ ? &*resources_ : nullptr;
+  if (const std::string* cpuset = find("cpuset"))
+    BERTH_TRY(inherit_cpuset(paths_.controller_mounts.at("cpuset"), *cpuset, created, resources));
+  if (resources != nullptr) BERTH_TRY(apply(*resources, true, &created));
   created.commit();
+  creating_.reset();
+  resources_.reset();
+  return {};
+}
+
+Result<std::unique_ptr<Cgroup>> begin_cgroup_v1(const CgroupV1Paths& paths, const oci::Resources* resources) {
+  auto cgroup = std::make_unique<CgroupV1>(paths);
+  cgroup->begin_creation(resources);
+  // The cgroup2 directory first: a child cloned into it (CLONE_INTO_CGROUP)
+  // needs nothing else, and joins the v1 hierarchies itself later.
+  if (!paths.unified_dir.empty()) {
+    BERTH_TRY(cgroupfs::make_dirs(paths.unified_dir, cgroup->creating_dirs()));
+    return std::unique_ptr<Cgroup>(std::move(cgroup));
+  }
+  BERTH_TRY(cgroup->finish_create());
   return std::unique_ptr<Cgroup>(std::move(cgroup));
 }
 

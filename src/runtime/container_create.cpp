@@ -187,25 +187,36 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     console_receiver = std::move(pair.ours);
   }
 
-  {
-    // As runc: the device nodes the spec creates are allowed in the device cgroup too.
-    std::optional<oci::Resources> resources = spec->linux.resources;
-    if (resources && !resources->devices.empty())
-      for (auto& rule : device_rules_for_nodes(spec->linux.devices)) resources->devices.push_back(rule);
-    auto created = Cgroup::create(default_cgroups_path(store, spec->linux.cgroups_path, options.id), options.id,
-                                  resources ? &*resources : nullptr);
-    if (!created) return with_context(std::move(created), "create cgroup");
-    cgroup = std::move(*created);
-    rollback.set_cgroup(cgroup.get());
-    // As runc: a cgroup that already holds processes belongs to someone else.
-    // Not the dead ones: a killed container's init can stay listed as a
-    // zombie until whoever inherited it reaps it.
+  // As runc: a cgroup that already holds processes belongs to someone else.
+  // Not the dead ones: a killed container's init can stay listed as a
+  // zombie until whoever inherited it reaps it.
+  auto claim_cgroup = [&]() -> Status {
     BERTH_ASSIGN(auto occupants, cgroup->processes());
     std::erase_if(occupants, [](pid_t pid) { return process_start_time(pid) == 0; });  // 0: gone or a zombie
     if (!occupants.empty()) {
       rollback.set_cgroup(nullptr);
       return fail("container's cgroup is not empty: {} process(es) found", occupants.size());
     }
+    return {};
+  };
+  {
+    // As runc: the device nodes the spec creates are allowed in the device cgroup too.
+    std::optional<oci::Resources> resources = spec->linux.resources;
+    if (resources && !resources->devices.empty())
+      for (auto& rule : device_rules_for_nodes(spec->linux.devices)) resources->devices.push_back(rule);
+    // The v1 directories of a hybrid host are made after the clone, while
+    // the init sets itself up (it joins them itself, just before it needs
+    // them): when it needs nothing from us first (no user namespace, no
+    // hooks; see init_awaits_go) and stays in the host's mount namespace.
+    bool cgroup_after_clone = !init_awaits_go(plan, /*born_in_cgroup=*/true, *spec) && plan.to_join.empty();
+    std::string cgroups_path = default_cgroups_path(store, spec->linux.cgroups_path, options.id);
+    const oci::Resources* wanted = resources ? &*resources : nullptr;
+    auto created = cgroup_after_clone ? Cgroup::begin_create(cgroups_path, options.id, wanted)
+                                      : Cgroup::create(cgroups_path, options.id, wanted);
+    if (!created) return with_context(std::move(created), "create cgroup");
+    cgroup = std::move(*created);
+    rollback.set_cgroup(cgroup.get());
+    if (!cgroup->creation_pending()) BERTH_TRY(claim_cgroup());
     state.cgroup = cgroup->to_state();
   }
 
@@ -227,6 +238,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
   pid_t pid = cloned->pid;
   bool born_in_cgroup = cloned->born_in_cgroup;
   bool init_awaits = init_awaits_go(plan, born_in_cgroup, *spec);
+  bool cgroup_pending = cgroup->creation_pending();
   if (pid == 0) {
     runtime_end.reset();
     cgroup_fd.reset();
@@ -243,6 +255,7 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     context.namespaces = &plan;
     context.seccomp = seccomp ? &*seccomp : nullptr;
     context.cgroup = cgroup.get();
+    context.cgroup_pending = cgroup_pending;
     context.no_pivot = options.no_pivot;
     context.no_new_keyring = options.no_new_keyring;
     context.preserve_fds = options.preserve_fds;
@@ -273,6 +286,11 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     auto mapped = write_id_mappings(pid, spec->linux.uid_mappings, spec->linux.gid_mappings);
     if (!mapped) return fail_with_init(mapped.error());
   }
+  if (cgroup_pending) {
+    auto finished = cgroup->finish_create();
+    if (!finished) return fail_with_init(std::move(finished.error()).context("create cgroup"));
+    if (auto claimed = claim_cgroup(); !claimed) return fail_with_init(claimed.error());
+  }
   // The init moves itself into the v1 hierarchies (Cgroup::join_self).
   if (!born_in_cgroup) {
     if (auto added = cgroup->add_process(pid); !added) return fail_with_init(added.error());
@@ -285,6 +303,9 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     if (auto sent = send_step(runtime_end.get(), SyncStep::go, std::to_string(pid)); !sent)
       return fail_with_init(sent.error());
   }
+  // Not checked: an init that failed and went meanwhile has its report
+  // waiting below, which says more than a broken pipe.
+  if (cgroup_pending) (void)send_step(runtime_end.get(), SyncStep::cgroup_ready);
 
   if (has_runtime_create_hooks(spec->hooks)) {
     auto hooks_wanted = expect_step(runtime_end.get(), SyncStep::run_hooks, init_peer);

@@ -86,12 +86,21 @@ Result<UniqueFd> wait_for_start(int fd_dir, int fifo_fd) {
   }
 }
 
+// Joins a cgroup whose v1 directories the runtime makes while we set up
+// (Cgroup::begin_create), once it says they exist. Once; no-op after.
+Status join_pending_cgroup(InitContext& context) {
+  if (!context.cgroup_pending) return {};
+  context.cgroup_pending = false;
+  BERTH_TRY(expect_step(context.sync_fd, SyncStep::cgroup_ready, runtime_peer));
+  return context.cgroup->join_self();
+}
+
 Status initialize(InitContext& context, PreparedProcess& prepared) {
   const oci::Spec& spec = *context.spec;
   NamespacePlan& plan = *context.namespaces;
 
   // Still single-threaded and with the runtime's credentials: move ourselves in.
-  if (context.cgroup) BERTH_TRY(context.cgroup->join_self());
+  if (context.cgroup && !context.cgroup_pending) BERTH_TRY(context.cgroup->join_self());
   if (context.awaits_go) {
     // The runtime writes our id maps (and anything else it sets on us), then says go.
     BERTH_ASSIGN(SyncMessage go, expect_step(context.sync_fd, SyncStep::go, runtime_peer));
@@ -103,7 +112,11 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
   if (plan.new_user_namespace || spec.linux.find_namespace(oci::NamespaceType::user)) {
     BERTH_TRY(become_namespace_root());
   }
-  if (plan.unshare_cgroup && ::unshare(CLONE_NEWCGROUP) != 0) return fail_errno(errno, "unshare cgroup namespace");
+  if (plan.unshare_cgroup) {
+    // The new namespace is rooted at the cgroup we are in.
+    BERTH_TRY(join_pending_cgroup(context));
+    if (::unshare(CLONE_NEWCGROUP) != 0) return fail_errno(errno, "unshare cgroup namespace");
+  }
   if (plan.unshare_time) {
     if (::unshare(CLONE_NEWTIME) != 0) return fail_errno(errno, "unshare time namespace");
     BERTH_TRY(write_time_offsets(spec.linux.time_offsets));
@@ -125,7 +138,10 @@ Status initialize(InitContext& context, PreparedProcess& prepared) {
     if (!own_mount_namespace) return fail("annotation {}: needs a mount namespace", kOverlayRootfsAnnotation);
     rootfs_options.overlay = overlay->second;
   }
+  rootfs_options.before_cgroup_mount = [&context] { return join_pending_cgroup(context); };
   if (own_mount_namespace) BERTH_TRY(prepare_rootfs(spec, rootfs_options));
+  // At the latest here: the host's cgroup files are out of reach once we pivot.
+  BERTH_TRY(join_pending_cgroup(context));
 
   UniqueFd own_fd_dir(::open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!own_fd_dir) return fail_errno(errno, "open /proc/self/fd");

@@ -27,6 +27,9 @@ struct InitContext {
   NamespacePlan* namespaces = nullptr;
   const SeccompProgram* seccomp = nullptr;  // compiled before clone
   const Cgroup* cgroup = nullptr;           // joined first thing (see Cgroup::join_self); null: already in it
+  // The runtime still makes the cgroup's v1 directories (Cgroup::begin_create):
+  // joined once they exist, at the last moment before they are needed.
+  bool cgroup_pending = false;
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;

@@ -112,7 +112,10 @@ Status prepare_rootfs(const oci::Spec& spec, const RootfsOptions& options) {
 
   bool setup_dev = needs_device_setup(spec);
   if (setup_dev) BERTH_TRY(check_dev_directory(root_fd.get()));
-  for (const auto& mount : spec.mounts) BERTH_TRY(mount_entry(root_fd.get(), mount, options));
+  for (const auto& mount : spec.mounts) {
+    if (mount.type == "cgroup" && options.before_cgroup_mount) BERTH_TRY(options.before_cgroup_mount());
+    BERTH_TRY(mount_entry(root_fd.get(), mount, options));
+  }
   if (setup_dev) {
     BERTH_TRY(create_devices(root_fd.get(), container_devices(spec), options.in_user_namespace));
     BERTH_TRY(create_dev_symlinks(root_fd.get(), devpts_on_dev_pts(spec)));

@@ -4,6 +4,7 @@
 // mounted through the fd (see base/path_in_root.h).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "base/result.h"
@@ -21,6 +22,9 @@ struct RootfsOptions {
   // inside the container's mount namespace, so it goes away with the
   // container whatever happens to the engine. Empty: bind the rootfs.
   std::string overlay;
+  // Called before each "cgroup" mount, which binds the directories the
+  // caller is in: the init's last moment to join a cgroup still being made.
+  std::function<Status()> before_cgroup_mount;
 };
 
 // Berth's engine gives containers their image layers this way; any runtime

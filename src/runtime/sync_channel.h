@@ -12,14 +12,15 @@
 namespace berth::runtime {
 
 enum class SyncStep : char {
-  go = 'g',          // runtime → init: ids mapped, cgroup joined; carry on
-  run_hooks = 'h',   // init → runtime: rootfs prepared; run prestart/createRuntime hooks
-  hooks_done = 'd',  // runtime → init
-  seccomp_fd = 's',  // init → runtime: the notify listener fd (attached)
-  ready = 'r',       // init → runtime: waiting on the exec fifo (or for `start`)
-  start = 'x',       // runtime → init: exec now (`run` holds the socket instead of a fifo)
-  init_pid = 'p',    // intermediate → runtime: the init's pid (joined user namespace)
-  failed = 'e',      // either way: the rest of the message says why
+  go = 'g',            // runtime → init: ids mapped, cgroup joined; carry on
+  cgroup_ready = 'c',  // runtime → init: its v1 cgroup directories exist now (Cgroup::begin_create)
+  run_hooks = 'h',     // init → runtime: rootfs prepared; run prestart/createRuntime hooks
+  hooks_done = 'd',    // runtime → init
+  seccomp_fd = 's',    // init → runtime: the notify listener fd (attached)
+  ready = 'r',         // init → runtime: waiting on the exec fifo (or for `start`)
+  start = 'x',         // runtime → init: exec now (`run` holds the socket instead of a fifo)
+  init_pid = 'p',      // intermediate → runtime: the init's pid (joined user namespace)
+  failed = 'e',        // either way: the rest of the message says why
 };
 
 Status send_step(int socket_fd, SyncStep step, std::string_view text = {}, int fd = -1);

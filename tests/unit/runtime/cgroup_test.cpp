@@ -264,6 +264,57 @@ TEST(CgroupTest, InvalidValueNamesFileAndLeavesNothingBehind) {
   }
 }
 
+// On a hybrid host the v1 directories wait for finish_create(), so that a
+// runtime can make them while the init it cloned into the cgroup2 one sets
+// itself up; elsewhere begin_create() is create().
+TEST(CgroupTest, BeginCreateLeavesTheV1DirectoriesToFinishCreate) {
+  auto layout = detect_cgroup_layout();
+  ASSERT_TRUE(layout);
+  std::string top = unique_name("begin");
+  oci::Resources resources;
+  resources.pids = oci::Pids{42};
+  auto begun = Cgroup::begin_create("/" + top + "/c", "x", &resources);
+  ASSERT_TRUE(begun) << begun.error().message;
+  std::unique_ptr<Cgroup> cgroup = std::move(*begun);
+  CgroupCleanup cleanup{&cgroup, top_dirs(cgroup->to_state(), top)};
+  bool hybrid = layout->kind == CgroupLayoutKind::hybrid;
+  EXPECT_EQ(cgroup->creation_pending(), hybrid);
+  const auto state = cgroup->to_state();
+  if (hybrid) {
+    EXPECT_TRUE(exists(state["unified_dir"].get<std::string>()));
+    for (const auto& [controller, dir] : state["dirs"].items()) {
+      EXPECT_FALSE(exists(dir)) << controller;
+    }
+  }
+  ASSERT_TRUE(cgroup->finish_create());
+  EXPECT_FALSE(cgroup->creation_pending());
+  for (const auto& dir : state_dirs(state)) EXPECT_TRUE(exists(dir)) << dir;
+  std::string pids_dir = layout->kind == CgroupLayoutKind::v2 ? state["dir"].get<std::string>()
+                                                              : state["dirs"].value("pids", std::string());
+  if (!pids_dir.empty()) {
+    EXPECT_EQ(read_text(pids_dir + "/pids.max"), "42");
+  }
+  EXPECT_TRUE(cgroup->finish_create()) << "a second call is a no-op";
+}
+
+TEST(CgroupTest, FailedFinishCreateNamesTheFileAndLeavesNothingOnceDropped) {
+  auto layout = detect_cgroup_layout();
+  ASSERT_TRUE(layout);
+  if (layout->kind != CgroupLayoutKind::hybrid) GTEST_SKIP() << "only a hybrid host creates in two steps";
+  std::string top = unique_name("finish");
+  oci::Resources resources;
+  resources.cpu.emplace();
+  resources.cpu->cpus = "999999";
+  auto begun = Cgroup::begin_create("/" + top + "/c", "x", &resources);
+  ASSERT_TRUE(begun) << begun.error().message;
+  auto finished = (*begun)->finish_create();
+  ASSERT_FALSE(finished);
+  EXPECT_NE(finished.error().message.find("cpuset.cpus"), std::string::npos) << finished.error().message;
+  begun->reset();
+  for (const auto& [controller, mount] : layout->v1_mounts) EXPECT_FALSE(exists(mount + "/" + top)) << controller;
+  EXPECT_FALSE(exists(layout->unified_mount + "/" + top));
+}
+
 TEST(CgroupTest, InvalidMemoryErrorNamesPathAndValue) {
   std::string top = unique_name("mem");
   oci::Resources resources;
