@@ -4,6 +4,7 @@
 #include "engine/container_files.h"
 #include "engine/container_names.h"
 #include "engine/container_record_json.h"
+#include "engine/container_row_cache.h"
 #include "engine/container_service.h"
 #include "engine/spec_mounts.h"
 
@@ -56,8 +57,12 @@ Result<CreateContainerResult> ContainerService::create(const CreateContainerRequ
   // A generated name may collide: draw again, as Docker does.
   for (int attempt = 0;; ++attempt) {
     if (request.name.empty()) record.name = random_container_name() + (attempt >= 5 ? std::to_string(attempt) : "");
-    auto put = images_.metadata().put_container(row_from_record(record));
-    if (put) break;
+    store::ContainerRow row = row_from_record(record);
+    auto put = images_.metadata().put_container(row);
+    if (put) {
+      rows_->remember(row, record);
+      break;
+    }
     if (put.error().errno_value != EEXIST || !request.name.empty() || attempt > 20) {
       undo();
       return std::unexpected(std::move(put.error()));

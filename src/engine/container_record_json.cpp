@@ -25,25 +25,47 @@ std::string rfc3339_nano(int64_t unix_nano, bool local_zone) {
   return fmt::format("{}.{:09d}{}", date, unix_nano % 1'000'000'000, zone);
 }
 
-Result<ContainerRecord> record_from_row(const store::ContainerRow& row) {
+ContainerRecord record_basics_from_row(const store::ContainerRow& row) {
   ContainerRecord record;
   record.id = row.id;
   record.name = row.name;
   record.image_id = row.image_id;
   record.image_name = row.image_name;
   record.created_unix_nano = row.created_unix_nano;
-  auto parse = [&](const std::string& text, std::string_view what) -> Result<nlohmann::json> {
-    auto document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (document.is_discarded()) return fail("container {}: stored {} is not JSON", row.id, what);
-    return document;
-  };
-  BERTH_ASSIGN(auto config, parse(row.config_json, "Config"));
-  BERTH_ASSIGN(record.config, container_config_from_json(config));
-  BERTH_ASSIGN(auto host, parse(row.host_config_json, "HostConfig"));
-  BERTH_ASSIGN(record.host, host_config_from_json(host));
+  return record;
+}
+
+namespace {
+
+Result<nlohmann::json> parse_stored(const store::ContainerRow& row, const std::string& text, std::string_view what) {
+  auto document = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) return fail("container {}: stored {} is not JSON", row.id, what);
+  return document;
+}
+
+}  // namespace
+
+Result<ContainerConfig> config_from_row(const store::ContainerRow& row) {
+  BERTH_ASSIGN(auto config, parse_stored(row, row.config_json, "Config"));
+  return container_config_from_json(config);
+}
+
+Result<HostConfig> host_config_from_row(const store::ContainerRow& row) {
+  BERTH_ASSIGN(auto host, parse_stored(row, row.host_config_json, "HostConfig"));
+  return host_config_from_json(host);
+}
+
+Result<ContainerState> state_from_row(const store::ContainerRow& row) {
   auto state = ContainerState::from_storage(row.state_json);
   if (!state) return with_context(std::move(state), fmt::format("container {}", row.id));
-  record.state = std::move(*state);
+  return state;
+}
+
+Result<ContainerRecord> record_from_row(const store::ContainerRow& row) {
+  ContainerRecord record = record_basics_from_row(row);
+  BERTH_ASSIGN(record.config, config_from_row(row));
+  BERTH_ASSIGN(record.host, host_config_from_row(row));
+  BERTH_ASSIGN(record.state, state_from_row(row));
   return record;
 }
 

@@ -10,6 +10,11 @@
 namespace berth {
 
 Result<ContainerRecord> record_from_row(const store::ContainerRow& row);
+// Its parts: the columns as they are, and each stored JSON document parsed.
+ContainerRecord record_basics_from_row(const store::ContainerRow& row);
+Result<ContainerConfig> config_from_row(const store::ContainerRow& row);
+Result<HostConfig> host_config_from_row(const store::ContainerRow& row);
+Result<ContainerState> state_from_row(const store::ContainerRow& row);
 store::ContainerRow row_from_record(const ContainerRecord& record);
 // Docker's GET /containers/{id}/json shape (the fields berth knows).
 nlohmann::ordered_json inspect_json(const ContainerRecord& record, const ContainerPaths& paths);

@@ -1,11 +1,17 @@
 #include "engine/container_service.h"
 
 #include "engine/container_record_json.h"
+#include "engine/container_row_cache.h"
 
 namespace berth {
 
 ContainerService::ContainerService(EngineOptions options, LocalImageService& images)
-    : options_(std::move(options)), images_(images), events_(options_.runroot / "events.log") {}
+    : options_(std::move(options)),
+      images_(images),
+      events_(options_.runroot / "events.log"),
+      rows_(std::make_unique<ContainerRowCache>()) {}
+
+ContainerService::~ContainerService() = default;
 
 void ContainerService::emit(const ContainerRecord& record, std::string action, std::map<std::string, std::string> extra,
                             int64_t time_nano) {
@@ -29,7 +35,7 @@ Result<std::vector<std::filesystem::path>> ContainerService::image_layers(const 
 Result<ContainerRecord> ContainerService::lookup(std::string_view name) {
   BERTH_ASSIGN(auto row, images_.metadata().find_container(name));
   if (!row) return std::unexpected(Error{fmt::format("No such container: {}", name), ENOENT});
-  return record_from_row(*row);
+  return rows_->record(*row);
 }
 
 Result<store::FileLock> ContainerService::lock(const std::string& id) {

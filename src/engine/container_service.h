@@ -56,6 +56,7 @@ struct AttachRequest {
 };
 
 class PreparedNetworkNamespace;
+class ContainerRowCache;
 
 struct StartOptions {
   // Connect to the shim before the process starts, so no output is missed.
@@ -156,6 +157,9 @@ struct ContainerPruneReport {
 class ContainerService {
  public:
   ContainerService(EngineOptions options, LocalImageService& images);
+  ~ContainerService();
+  ContainerService(const ContainerService&) = delete;
+  ContainerService& operator=(const ContainerService&) = delete;
 
   // "No such image: NAME" (errno ENOENT) when the image is not in the store:
   // the caller pulls and tries again, as docker's CLI does.
@@ -287,6 +291,7 @@ class ContainerService {
   LocalImageService& images_;
   EventLog events_;
   std::unique_ptr<volume::VolumeService> volumes_;
+  std::unique_ptr<ContainerRowCache> rows_;  // lookup's parsed documents
 };
 
 }  // namespace berth
