@@ -366,8 +366,12 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
   // a crash leaves of its directories has no row to look complete.
   // Volumes first: if letting them go fails, the container is still there
   // to remove again, and no reference outlives it.
-  BERTH_TRY(detach_volumes(record, options.volumes));
-  BERTH_TRY(images_.metadata().remove_container_row(record.id));
+  if (record.state.volumes.empty()) {
+    BERTH_TRY(images_.metadata().remove_container_row_and_references(record.id));
+  } else {
+    BERTH_TRY(detach_volumes(record, options.volumes));
+    BERTH_TRY(images_.metadata().remove_container_row(record.id));
+  }
   ContainerPaths paths = paths_of(record.id);
   // Moved before the run dir goes: the shim takes a missing run dir as the
   // sign that the container was removed, and then deletes what we left.

@@ -141,6 +141,17 @@ Result<bool> MetadataStore::remove_container_row(std::string_view id) {
   return database_.changes() > 0;
 }
 
+Result<bool> MetadataStore::remove_container_row_and_references(std::string_view id) {
+  BERTH_ASSIGN(auto transaction, sqlite::Transaction::begin(database_));
+  {
+    BERTH_ASSIGN(auto references, database_.prepare("DELETE FROM volume_refs WHERE container_id = ?1"));
+    BERTH_TRY(references.bind(1, id).run());
+  }
+  BERTH_ASSIGN(bool removed, remove_container_row(id));
+  BERTH_TRY(transaction.commit());
+  return removed;
+}
+
 Result<std::vector<std::string>> MetadataStore::containers_using_image(const Digest& image) {
   BERTH_ASSIGN(auto select, database_.prepare("SELECT id FROM containers WHERE image_id = ?1 ORDER BY id"));
   select.bind(1, image.str());

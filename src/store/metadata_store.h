@@ -161,6 +161,10 @@ class MetadataStore {
   Result<std::optional<ContainerRow>> find_container(std::string_view name_or_id);
   Result<std::vector<ContainerRow>> list_containers();  // newest first
   Result<bool> remove_container_row(std::string_view id);
+  // The row and any volume references naming the container, in one
+  // transaction: for a container that lists no volumes, whose references
+  // can only be a crash's leftovers (see ContainerService::detach_volumes).
+  Result<bool> remove_container_row_and_references(std::string_view id);
   Result<std::vector<std::string>> containers_using_image(const Digest& image);  // ids
 
  private:

@@ -118,5 +118,30 @@ TEST_F(ContainerRows, StateUpdatesRemovalAndImageUse) {
   EXPECT_FALSE(*removed);
 }
 
+TEST_F(ContainerRows, RemovalWithReferencesDropsTheRowAndOnlyItsReferences) {
+  ASSERT_TRUE(store_->put_container(row('a', "web")));
+  ASSERT_TRUE(store_->put_container(row('b', "db")));
+  VolumeRecord volume;
+  volume.name = "data";
+  volume.driver = "local";
+  ASSERT_TRUE(store_->put_volume(volume));
+  // A crash between taking a reference and saving the container's record
+  // leaves such a reference behind.
+  ASSERT_TRUE(store_->add_volume_reference("data", std::string(64, 'a')));
+  ASSERT_TRUE(store_->add_volume_reference("data", std::string(64, 'b')));
+  auto removed = store_->remove_container_row_and_references(std::string(64, 'a'));
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_TRUE(*removed);
+  auto found = store_->get_container(std::string(64, 'a'));
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(*found);
+  auto users = store_->volume_references("data");
+  ASSERT_TRUE(users);
+  EXPECT_EQ(*users, std::vector<std::string>{std::string(64, 'b')});
+  removed = store_->remove_container_row_and_references(std::string(64, 'a'));
+  ASSERT_TRUE(removed);
+  EXPECT_FALSE(*removed);
+}
+
 }  // namespace
 }  // namespace berth::store
