@@ -114,13 +114,29 @@ std::string Invocation::unknown_flag_message(const std::string& word) const {
   return fmt::format("unknown shorthand flag: '{}' in {}", shorthand, word);
 }
 
+namespace {
+
+// The App's options and those of its option groups (nameless subcommands,
+// whose flags parse as the App's own), without positionals.
+void collect_flags(const CLI::App& app, std::vector<const CLI::Option*>& flags) {
+  for (const CLI::Option* option : app.get_options()) {
+    bool named = !option->get_lnames().empty() || !option->get_snames().empty();
+    if (named && option != app.get_help_ptr()) flags.push_back(option);
+  }
+  for (const CLI::App* group : app.get_subcommands([](const CLI::App* sub) { return sub->get_name().empty(); }))
+    collect_flags(*group, flags);
+}
+
+}  // namespace
+
 std::string options_help(const CLI::App& app) {
   struct Line {
     std::string sort_key, flag, description;
   };
   std::vector<Line> lines;
-  for (const CLI::Option* option : app.get_options()) {
-    if (option == app.get_help_ptr()) continue;
+  std::vector<const CLI::Option*> flags;
+  collect_flags(app, flags);
+  for (const CLI::Option* option : flags) {
     const auto& longs = option->get_lnames();
     const auto& shorts = option->get_snames();
     std::string flag = shorts.empty() ? "      " : fmt::format("  -{}, ", shorts.front());

@@ -176,6 +176,32 @@ TEST(CreateFlagsCommandLine, HelpIsLongOnlyBecauseDashHIsHostname) {
   EXPECT_EQ(parse({"--help"}, false).out.find("--detach"), std::string::npos);
 }
 
+// The flags are declared in several CLI11 option groups (see
+// add_create_flags): the help lists each of them once, none of the groups'
+// own help flags, and flags of different groups combine as shorthands.
+TEST(CreateFlagsCommandLine, FlagsOfEveryOptionGroupAreListedOnceAndCombine) {
+  Parsed parsed = parse({"--help"});
+  ASSERT_EQ(parsed.status, std::optional<int>(0));
+  std::map<std::string, int> seen;
+  size_t flag_lines = 0;
+  for (size_t start = 0, end; (end = parsed.out.find('\n', start)) != std::string::npos; start = end + 1) {
+    std::string line = parsed.out.substr(start, end - start);
+    size_t dashes = line.find("--");
+    if (!line.starts_with("  ") || dashes == std::string::npos || dashes > 6) continue;
+    ++flag_lines;
+    ++seen[line.substr(dashes, line.find(' ', dashes) - dashes)];
+  }
+  EXPECT_GT(flag_lines, 90u) << parsed.out;
+  for (const auto& [flag, count] : seen) EXPECT_EQ(count, 1) << flag;
+  EXPECT_EQ(seen.count("--help"), 0u);
+  EXPECT_EQ(seen.count("--init"), 1u);  // the last declared
+  CreateFlags flags = ok({"-dtP", "--init", "--name", "web", "busybox"});
+  EXPECT_TRUE(flags.detach);
+  EXPECT_TRUE(flags.tty);
+  EXPECT_TRUE(flags.host.publish_all_ports);
+  EXPECT_EQ(flags.name, "web");
+}
+
 TEST(CreateFlagsCommandLine, DefaultsAreDockers) {
   CreateFlags flags = ok({"busybox"});
   EXPECT_EQ(flags.pull, PullPolicy::missing);
