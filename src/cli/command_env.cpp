@@ -5,6 +5,7 @@
 #include <ctime>
 #include <system_error>
 
+#include "base/cpu_spread.h"
 #include "engine/local_image_service.h"
 #include "store/store_paths.h"
 
@@ -25,6 +26,7 @@ void CommandEnv::open_images_ahead() {
   // until images() has joined it.
   try {
     opening_ = std::thread([this] { opened_ahead_.emplace(open_images_(options_)); });
+    move_off_this_cpu(opening_);
   } catch (const std::system_error&) {
     // No thread to spare (a pids limit): images() opens in order instead.
   }

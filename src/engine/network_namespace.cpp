@@ -9,6 +9,8 @@
 
 #include <cstring>
 
+#include "base/cpu_spread.h"
+
 namespace berth {
 
 namespace {
@@ -38,6 +40,7 @@ PreparedNetworkNamespace::PreparedNetworkNamespace(std::function<void()> then)
       outcome_ = make_network_namespace();
       if (then) then();
     });
+    move_off_this_cpu(thread_);
   } catch (const std::system_error& error) {
     outcome_ = fail("network namespace: start a thread: {}", error.what());
   }
