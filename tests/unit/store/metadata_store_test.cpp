@@ -89,6 +89,37 @@ TEST_F(MetadataStoreTest, OpenCreatesAVersionedSchemaInWalMode) {
   EXPECT_EQ(query_raw("SELECT count(*) FROM schema_version"), "1");
 }
 
+// Version 3 kept containers in a WITHOUT ROWID table; version 4 moves the
+// rows into a rowid table, where a ~2 KB row fits its page.
+TEST_F(MetadataStoreTest, Version3ContainersMigrateIntoARowidTable) {
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(paths_.database().c_str(), &db), SQLITE_OK);
+  const char* as_version_3 = R"sql(
+    DROP TABLE containers;
+    CREATE TABLE containers (
+      id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, image_id TEXT NOT NULL, image_name TEXT NOT NULL,
+      created_unix_nano INTEGER NOT NULL, config_json TEXT NOT NULL, host_config_json TEXT NOT NULL,
+      state_json TEXT NOT NULL) WITHOUT ROWID;
+    CREATE INDEX containers_image ON containers(image_id);
+    INSERT INTO containers VALUES ('c1', 'web', 'sha256:aa', 'busybox', 7, '{"Image":"busybox"}', '{}', '{}');
+    UPDATE schema_version SET version = 3;)sql";
+  char* error = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, as_version_3, nullptr, nullptr, &error), SQLITE_OK) << (error ? error : "");
+  sqlite3_close(db);
+
+  auto reopened = MetadataStore::open(paths_);
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  EXPECT_EQ(query_raw("SELECT version FROM schema_version"), std::to_string(kSchemaVersion));
+  EXPECT_EQ(query_raw("SELECT name || ' ' || created_unix_nano || ' ' || config_json FROM containers WHERE id = 'c1'"),
+            R"(web 7 {"Image":"busybox"})");
+  EXPECT_EQ(query_raw("SELECT instr(sql, 'WITHOUT ROWID') FROM sqlite_master WHERE name = 'containers'"), "0");
+  EXPECT_EQ(query_raw("SELECT count(*) FROM sqlite_master WHERE name = 'containers_image'"), "1");
+  EXPECT_EQ(query_raw("SELECT count(*) FROM sqlite_master WHERE name = 'containers_v4'"), "0");
+  // The name stays unique.
+  EXPECT_EQ(query_raw("SELECT count(*) FROM pragma_index_list('containers') WHERE \"unique\" = 1"), "2");
+}
+
 TEST_F(MetadataStoreTest, NewerSchemaIsRefused) {
   query_raw("UPDATE schema_version SET version = 99");
   auto opened = MetadataStore::open(paths_);
