@@ -143,7 +143,7 @@ for other in podman docker; do
   [ -n "${MED[berth]:-}" ] && [ -n "${MED[$other]:-}" ] || continue
   r=$(awk -v o="$other" '$2 == "berth" {b[$1] = $3} $2 == o {x[$1] = $3}
         END {for (i in b) if ((i in x) && x[i] > 0) print b[i] / x[i]}' "$SAMPLES" | median)
-  printf 'berth/%-6s %.2fx (median of per-round ratios; ratio of medians %.2fx)\n' "$other" "$r" \
+  printf 'berth/%-6s %.3fx (median of per-round ratios; ratio of medians %.3fx)\n' "$other" "$r" \
     "$(awk -v b="${MED[berth]}" -v o="${MED[$other]}" 'BEGIN {print b / o}')"
 done
 [ -n "${MED[berth]:-}" ] || exit 1
