@@ -9,8 +9,6 @@
 
 #include <cstring>
 
-#include "base/cpu_spread.h"
-
 namespace berth {
 
 namespace {
@@ -40,7 +38,8 @@ PreparedNetworkNamespace::PreparedNetworkNamespace(std::function<void()> then)
       outcome_ = make_network_namespace();
       if (then) then();
     });
-    move_off_this_cpu(thread_);
+    // Left on this CPU (see base/cpu_spread.h): `run` starts it and then
+    // waits for the store, whose opening thread runs on the other one.
   } catch (const std::system_error& error) {
     outcome_ = fail("network namespace: start a thread: {}", error.what());
   }
