@@ -367,6 +367,8 @@ Status ContainerService::remove(std::string_view name, const RemoveOptions& opti
   // Volumes first: if letting them go fails, the container is still there
   // to remove again, and no reference outlives it.
   if (record.state.volumes.empty()) {
+    // No volumes of its own: only a crash's leftovers can name it (see
+    // detach_volumes), and they go in the row's own transaction.
     BERTH_TRY(images_.metadata().remove_container_row_and_references(record.id));
   } else {
     BERTH_TRY(detach_volumes(record, options.volumes));
