@@ -216,7 +216,10 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
     if (!created) return with_context(std::move(created), "create cgroup");
     cgroup = std::move(*created);
     rollback.set_cgroup(cgroup.get());
-    if (!cgroup->creation_pending()) BERTH_TRY(claim_cgroup());
+    // Before the clone either way (a directory not made yet holds no one),
+    // so that nothing below tears down a cgroup that is someone else's;
+    // a pending one is checked again once all its directories exist.
+    BERTH_TRY(claim_cgroup());
     state.cgroup = cgroup->to_state();
   }
 

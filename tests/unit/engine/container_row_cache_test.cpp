@@ -62,6 +62,15 @@ TEST(ContainerRowCache, AStoredDocumentThatIsNotJsonIsAnErrorEvenAfterAGoodOne) 
   // The good text is not remembered as parsed from the bad one.
   row.host_config_json = row_from_record(sample('a', "one")).host_config_json;
   EXPECT_TRUE(cache.record(row));
+
+  // A bad row of another container leaves no trace that its next lookup
+  // could take for its own documents (an empty text is no JSON either).
+  store::ContainerRow other = row_from_record(sample('b', "two"));
+  other.config_json = "{not json";
+  ASSERT_FALSE(cache.record(other));
+  other.config_json.clear();
+  other.host_config_json.clear();
+  EXPECT_FALSE(cache.record(other));
 }
 
 }  // namespace
