@@ -54,11 +54,20 @@ Status apply_masked_paths(int root_fd, const std::vector<std::string>& paths) {
       BERTH_ASSIGN(null_fd, open_null_device(root_fd));
     }
     std::string target_path = fd_path(target.get());
-    if (::mount(fd_path(null_fd.get()).c_str(), target_path.c_str(), nullptr, MS_BIND, nullptr) == 0) continue;
-    if (errno != ENOTDIR) return fail_errno(errno, "mask {}: bind /dev/null", path);
-    // A directory: cover it with an empty read-only tmpfs.
-    if (::mount("tmpfs", target_path.c_str(), "tmpfs", MS_RDONLY, nullptr) != 0)
-      return fail_errno(errno, "mask {}: mount tmpfs", path);
+    // Asked first rather than learnt from a failed bind: a bind of /dev/null
+    // onto a directory fails only after the kernel has made the new mount,
+    // and tearing that down waits for an expedited RCU grace period
+    // (~75 us here, twice per container with Docker's list).
+    struct stat st {};
+    if (::fstat(target.get(), &st) != 0) return fail_errno(errno, "mask {}: stat", path);
+    if (S_ISDIR(st.st_mode)) {
+      // A directory: cover it with an empty read-only tmpfs.
+      if (::mount("tmpfs", target_path.c_str(), "tmpfs", MS_RDONLY, nullptr) != 0)
+        return fail_errno(errno, "mask {}: mount tmpfs", path);
+      continue;
+    }
+    if (::mount(fd_path(null_fd.get()).c_str(), target_path.c_str(), nullptr, MS_BIND, nullptr) != 0)
+      return fail_errno(errno, "mask {}: bind /dev/null", path);
   }
   return {};
 }
