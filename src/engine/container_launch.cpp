@@ -90,9 +90,21 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   options.own_terminal = request.terminal;
   options.config_text = request.config_text;
   options.parsed_spec = request.spec;
+  // Held on the sync socket rather than the exec fifo: started from here
+  // (below) as soon as it is ready, without waiting for berth.
+  options.hold_start = true;
   auto created = runtime::create_container(store, options);
   if (!created) die(created.error().message);
   pid_t pid = created->state.pid;
+  // Opened while the init surely lives (a process that ran and exited has
+  // none). Optional for the shim (see shim/shim_setup.h): without it the
+  // init's exit only reaches the shim later.
+  UniqueFd mount_namespace(::open(fmt::format("/proc/{}/ns/mnt", pid).c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd net_namespace(::open(fmt::format("/proc/{}/ns/net", pid).c_str(), O_RDONLY | O_CLOEXEC));
+  // The container's process goes on to its exec while this one writes the
+  // shim's config and then becomes the shim; the process's output waits in
+  // the pipes (or the pty) until the shim reads it.
+  auto released = runtime::release_created(*created);
   // Into the run dir before shim.conf exists, as the shim would: a later
   // berth that finds this launch abandoned knows its shim by that cwd.
   if (::chdir(request.run_dir.c_str()) != 0) die(fmt::format("chdir {}: {}", request.run_dir, std::strerror(errno)));
@@ -102,10 +114,10 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   if (!written) die(written.error().message);
   int output = request.terminal ? created->pty_master.get() : stdout_read;
   if (output < 0) die("the container has no terminal to hand over");
-  // Optional for the shim (see shim/shim_setup.h): without it the init's
-  // exit only reaches the shim later.
-  UniqueFd mount_namespace(::open(fmt::format("/proc/{}/ns/mnt", pid).c_str(), O_RDONLY | O_CLOEXEC));
-  UniqueFd net_namespace(::open(fmt::format("/proc/{}/ns/net", pid).c_str(), O_RDONLY | O_CLOEXEC));
+  // The start's outcome, for berth: the shim comes up either way, to see the
+  // init's exit if it failed, as it would any exit.
+  if (released) released = runtime::confirm_started(*created);
+  write_text(ready, released ? std::string("started\n") : fmt::format("start failed: {}\n", released.error().message));
   if (!place_fds({{ready, kReadyFd},
                   {mount_namespace.get(), kMountNamespaceFd},
                   {net_namespace.get(), kNetNamespaceFd},
@@ -276,6 +288,14 @@ Result<LaunchedContainer> launch_container(const LaunchRequest& request) {
   }
   ::waitpid(child, nullptr, WNOHANG);
   return fail("the container launcher reported \"{}\", not the container's pid", line);
+}
+
+Status await_started(LaunchedContainer& launched) {
+  BERTH_ASSIGN(std::string line, next_launch_report(launched));
+  if (line == "started") return {};
+  if (line.starts_with("start failed: ")) return fail("{}", line.substr(14));
+  if (line.starts_with("error: ")) return fail("{}", line.substr(7));
+  return fail("the container launcher reported \"{}\", not the start's outcome", line);
 }
 
 Status await_shim_ready(LaunchedContainer& launched) {

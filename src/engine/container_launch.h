@@ -2,16 +2,16 @@
 //
 // berth forks a launcher child, which leaves berth's session, becomes a
 // child subreaper, creates the container with the runtime library (so the
-// container's init is its child, waiting on the exec fifo), writes the
-// shim's config with the init's pid and execs `berth-shim` on the same
-// process. The shim thus starts as the init's parent and outlives berth.
-// The container's stdio are pipes (or a pty) whose other ends the shim
-// holds; see src/shim for the shim's side of the contract.
+// container's init is its child), starts it, writes the shim's config with
+// the init's pid and execs `berth-shim` on the same process. The shim thus
+// starts as the init's parent and outlives berth. The container's stdio are
+// pipes (or a pty) whose other ends the shim holds; see src/shim for the
+// shim's side of the contract.
 //
-// The init is released later by runtime::start_container (the exec fifo).
-// A caller that wants the output hands the shim an attach client at launch
-// (attach_client_fd): it is served from the shim's first moment, so the
-// container may be started while the shim is still starting up.
+// The container's process is started while the shim is still starting up:
+// its output waits in the pipes, and a caller that wants it hands the shim
+// an attach client at launch (attach_client_fd), served from the shim's
+// first moment.
 #pragma once
 
 #include <sys/types.h>
@@ -56,9 +56,13 @@ struct LaunchedContainer {
   bool shim_gone = false;
 };
 
-// Returns once the container exists, created but not started (or with the
-// launcher's error); its shim may still be starting.
+// Returns once the container exists (or with the launcher's error); its
+// process and its shim may still be starting.
 Result<LaunchedContainer> launch_container(const LaunchRequest& request);
+
+// Returns once the container's process runs (its exec done), or with the
+// reason it could not start (the init's own words: "exec: …").
+Status await_started(LaunchedContainer& launched);
 
 // Returns once the shim serves: its attach socket is bound and the attach
 // client's hello taken. Or with the shim's error.

@@ -297,16 +297,16 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
     request.attach_client_fd = client->shims.get();
   }
   BERTH_TRY(make_directories(paths.runtime_root.string(), 0700));
+  // The start event bears a time before the process was let go (by the
+  // launcher): the shim's die event, which it may append first, is later,
+  // and readers sort by time.
+  int64_t started_nano = unix_nano_now();
   BERTH_ASSIGN(LaunchedContainer launched, launch_container(request));
   if (client) client->shims.reset();
 
   // Started while the shim is still starting up: it serves the attach
   // client from its first moment and reads the output once it is up.
-  runtime::StateStore runtime_store(paths.runtime_root.string());
-  // The start event bears the time the process was let go: the shim's die
-  // event, which it may append first, is later, and readers sort by time.
-  int64_t started_nano = unix_nano_now();
-  auto started = runtime::start_container(runtime_store, record.id);
+  auto started = await_started(launched);
   auto shim_ready = await_shim_ready(launched);
   BERTH_TRY(started);
   BERTH_TRY(shim_ready);

@@ -354,7 +354,17 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
 }
 
 Status start_created(CreatedContainer& container) {
-  BERTH_TRY(send_step(container.start_channel.get(), SyncStep::start));
+  BERTH_TRY(release_created(container));
+  return confirm_started(container);
+}
+
+Status release_created(CreatedContainer& container) {
+  if (!container.start_channel) return fail("start: the container was not created to be held");
+  return send_step(container.start_channel.get(), SyncStep::start);
+}
+
+Status confirm_started(CreatedContainer& container) {
+  if (!container.start_channel) return fail("start: the container was not created to be held");
   // The init keeps its end (close-on-exec) through the startContainer hooks:
   // end of file means the process runs; a message means it failed.
   auto outcome = receive_with_fd(container.start_channel.get());

@@ -50,6 +50,13 @@ Result<CreatedContainer> create_container(const StateStore& store, const CreateO
 // release the init, then run poststart hooks (no reload of state or config).
 Status start_created(CreatedContainer& container);
 
+// start_created in two halves, for a caller with work to do while the init
+// goes on to exec the container's process: release_created sends the start;
+// confirm_started waits until the process runs (or the init says why it
+// cannot), then runs the poststart hooks.
+Status release_created(CreatedContainer& container);
+Status confirm_started(CreatedContainer& container);
+
 // `run`'s cleanup once this process reaped the init: kill what is left (a
 // container sharing the pid namespace), remove the cgroup and the state, run
 // poststop hooks.
