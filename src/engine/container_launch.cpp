@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -36,13 +37,14 @@ Result<Pipe> make_pipe() {
   return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
-void write_text(int fd, std::string_view text) {
+bool write_text(int fd, std::string_view text) {
   while (!text.empty()) {
     ssize_t wrote = ::write(fd, text.data(), text.size());
     if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) return;
+    if (wrote <= 0) return false;
     text.remove_prefix(static_cast<size_t>(wrote));
   }
+  return true;
 }
 
 // Puts `fds[i]` at number `targets[i]` without clobbering a source that
@@ -74,6 +76,10 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   close_fds_except({ready, stdin_read, stdin_write, stdout_read, stdout_write, stderr_read, stderr_write,
                     request.spec_fd, request.attach_client_fd});
   ::setsid();  // out of berth's session: a terminal hangup does not reach the container
+  // Whatever berth was started with: an ignored SIGCHLD would have the
+  // kernel reap the init (an exit before the shim is up would be lost), and
+  // the container's process would inherit it.
+  ::signal(SIGCHLD, SIG_DFL);
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) die("become a child subreaper");
   UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!null_fd) die("open /dev/null");
@@ -96,24 +102,34 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   auto created = runtime::create_container(store, options);
   if (!created) die(created.error().message);
   pid_t pid = created->state.pid;
+  // From here a berth that went away (killed while it waited for us) must
+  // not take us with it, once the container runs: a report it cannot read
+  // fails quietly instead. Set after the init's clone, which keeps the
+  // default for the container's process.
+  ::signal(SIGPIPE, SIG_IGN);
   // Opened while the init surely lives (a process that ran and exited has
   // none). Optional for the shim (see shim/shim_setup.h): without it the
   // init's exit only reaches the shim later.
   UniqueFd mount_namespace(::open(fmt::format("/proc/{}/ns/mnt", pid).c_str(), O_RDONLY | O_CLOEXEC));
   UniqueFd net_namespace(::open(fmt::format("/proc/{}/ns/net", pid).c_str(), O_RDONLY | O_CLOEXEC));
+  // Into the run dir before shim.conf exists, as the shim would: a later
+  // berth that finds this launch abandoned knows its shim by that cwd.
+  if (::chdir(request.run_dir.c_str()) != 0) die(fmt::format("chdir {}: {}", request.run_dir, std::strerror(errno)));
+  // Reported before the start: a berth gone already (the pipe has no
+  // reader) gets no container that runs unwatched; the init ends when we do.
+  if (!write_text(ready, fmt::format("pid {}\n", pid))) ::_exit(1);
+  int output = request.terminal ? created->pty_master.get() : stdout_read;
+  if (output < 0) die("the container has no terminal to hand over");
   // The container's process goes on to its exec while this one writes the
   // shim's config and then becomes the shim; the process's output waits in
   // the pipes (or the pty) until the shim reads it.
   auto released = runtime::release_created(*created);
-  // Into the run dir before shim.conf exists, as the shim would: a later
-  // berth that finds this launch abandoned knows its shim by that cwd.
-  if (::chdir(request.run_dir.c_str()) != 0) die(fmt::format("chdir {}: {}", request.run_dir, std::strerror(errno)));
-  write_text(ready, fmt::format("pid {}\n", pid));
   auto written = write_file_atomic(request.run_dir + "/shim.conf", fmt::format("{}pid={}\n", request.shim_config, pid),
                                    0600, Durability::until_reboot);
-  if (!written) die(written.error().message);
-  int output = request.terminal ? created->pty_master.get() : stdout_read;
-  if (output < 0) die("the container has no terminal to hand over");
+  if (!written) {
+    ::kill(pid, SIGKILL);  // no shim will watch it: it does not run on
+    die(written.error().message);
+  }
   // The start's outcome, for berth: the shim comes up either way, to see the
   // init's exit if it failed, as it would any exit.
   if (released) released = runtime::confirm_started(*created);
