@@ -10,6 +10,7 @@
 
 #include "engine/container_service.h"
 #include "engine/image_view.h"
+#include "engine/mount_point_layer.h"
 #include "engine/spec_mounts.h"
 #include "image/tree_archive.h"
 
@@ -25,6 +26,11 @@ Result<std::set<std::string>> ContainerService::runtime_mount_points(const Conta
 Status ContainerService::export_filesystem(std::string_view name, ByteSink& sink) {
   BERTH_ASSIGN(ContainerRecord record, find(name));
   BERTH_ASSIGN(std::vector<std::filesystem::path> layers, image_layers(record));
+  // As dockerd's export, with the runtime's mount points (its init layer),
+  // whether or not the container ever ran.
+  BERTH_ASSIGN(std::filesystem::path mount_points,
+               ensure_mount_point_layer(mount_point_layer_path(options_.root, record.image_id), layers));
+  layers.insert(layers.begin(), mount_points);
   layers.insert(layers.begin(), paths_of(record.id).upper());
   BERTH_ASSIGN(ImageView view, open_image_view(layers));
   auto written = write_tree_archive(view.path, sink);

@@ -15,6 +15,7 @@
 #include "engine/container_spec.h"
 #include "engine/default_seccomp_profile.h"
 #include "engine/host_facts.h"
+#include "engine/mount_point_layer.h"
 #include "engine/network_namespace.h"
 #include "engine/seccomp_context.h"
 #include "engine/seccomp_profile.h"
@@ -264,8 +265,10 @@ Status ContainerService::launch(ContainerRecord& record, const StartOptions& opt
       if (ns.type == oci::NamespaceType::network && ns.path.empty())
         ns.path = fmt::format("/proc/self/fd/{}", network_namespace.get());  // the launcher's copy of the fd
   }
-  std::string lower;
-  for (const auto& layer : layers) lower += (lower.empty() ? "" : ":") + layer.string();
+  BERTH_ASSIGN(std::filesystem::path mount_points,
+               ensure_mount_point_layer(mount_point_layer_path(options_.root, record.image_id), layers));
+  std::string lower = mount_points.string();
+  for (const auto& layer : layers) lower += ":" + layer.string();
   spec.annotations[std::string(runtime::kOverlayRootfsAnnotation)] =
       // Pinned off: commit and cp read and write the upper dir as a plain
       // tree (whiteouts only), which a redirect, metacopy or index would break.

@@ -5,8 +5,10 @@
 #include <map>
 #include <set>
 
+#include "engine/container_files.h"
 #include "engine/container_state.h"
 #include "engine/local_image_service.h"
+#include "engine/mount_point_layer.h"
 
 namespace berth {
 namespace {
@@ -36,6 +38,8 @@ static Result<RemoveReport> delete_image(LocalImageService& service, const Image
   for (auto& digest : record.repo_digests) report.untagged.push_back(digest);
   BERTH_ASSIGN(auto removed, service.metadata().remove_image(record.id));
   report.deleted.push_back(record.id);
+  // No container uses the image (see in_use_outcome): nor its mount points.
+  (void)remove_path(mount_point_layer_path(service.layers().paths().root, record.id));
   BERTH_ASSIGN(auto deleted, store::delete_unreferenced(service.metadata(), service.content(), service.layers(),
                                                         removed, store::LockWait::wait));
   report.deleted.insert(report.deleted.end(), deleted.layers.begin(), deleted.layers.end());

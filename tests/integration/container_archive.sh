@@ -23,6 +23,19 @@ expect_not_contains "$names" ".wh." "and no whiteout markers"
 expect_eq "$(tar -xOf "$TEST_DIR/changer.tar" newfile)" "hi" "the added file's content"
 expect_eq "$(tar -xOf "$TEST_DIR/changer.tar" etc/passwd | tail -1)" "changed" "the changed file's new content"
 expect_contains "$(tar -tvf "$TEST_DIR/changer.tar" data/hardlink data/a)" "link to data/" "a hard link stays a link"
+# The runtime's mount points live in a layer of the image's own, not in the
+# container's upper dir (no inodes made per start), and export shows them
+# (dockerd's init layer), even for a container that never ran.
+changer_upper="$BERTH_ROOT/containers/$(b inspect -f '{{.Id}}' changer)/upper"
+expect_eq "$(cat "$changer_upper/newfile")" "hi" "the container's upper dir holds its new file"
+expect_eq "$(cd "$changer_upper" && ls -d proc sys dev etc/hosts etc/hostname etc/resolv.conf 2>/dev/null | wc -l)" "0" \
+  "but none of the runtime's mount points"
+for point in etc/hosts etc/hostname etc/resolv.conf proc/ sys/ dev/; do
+  expect_contains "$names" "$point" "the export has the mount point $point"
+done
+b create --name never-ran busybox true >/dev/null
+expect_contains "$(b export never-ran | tar -t)" "etc/hosts" "so has the export of a container that never ran"
+b rm never-ran >/dev/null
 expect_status 0 "export -o" -- b export -o "$TEST_DIR/out.tar" changer
 expect_eq "$(cmp "$TEST_DIR/out.tar" "$TEST_DIR/changer.tar" >/dev/null && echo same)" "same" "-o writes the same archive"
 expect_eq "$(stat -c %a "$TEST_DIR/out.tar")" "600" "mode 0600, as docker's"
