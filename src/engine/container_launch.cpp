@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -133,7 +134,9 @@ bool place_fds(std::initializer_list<std::pair<int, int>> moves) {
   // The start's outcome, for berth: the shim comes up either way, to see the
   // init's exit if it failed, as it would any exit.
   if (released) released = runtime::confirm_started(*created);
-  write_text(ready, released ? std::string("started\n") : fmt::format("start failed: {}\n", released.error().message));
+  std::string outcome = released ? std::string("started") : "start failed: " + released.error().message;
+  std::replace(outcome.begin(), outcome.end(), '\n', ' ');  // one line: berth reads the shim's next
+  write_text(ready, outcome + "\n");
   if (!place_fds({{ready, kReadyFd},
                   {mount_namespace.get(), kMountNamespaceFd},
                   {net_namespace.get(), kNetNamespaceFd},
