@@ -6,13 +6,13 @@
 // a directory the image has is listed only when something below it is.
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include <algorithm>
 #include <set>
 
 #include "engine/container_service.h"
 #include "engine/image_view.h"
+#include "image/whiteout.h"
 
 namespace berth {
 
@@ -20,7 +20,7 @@ namespace {
 
 bool is_whiteout(const std::filesystem::directory_entry& entry) {
   struct stat info {};
-  return ::lstat(entry.path().c_str(), &info) == 0 && S_ISCHR(info.st_mode) && info.st_rdev == makedev(0, 0);
+  return ::lstat(entry.path().c_str(), &info) == 0 && is_overlay_whiteout(info);
 }
 
 class ChangeWalk {

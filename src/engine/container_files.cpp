@@ -2,12 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include "base/file_io.h"
 #include "base/path_in_root.h"
-#include "base/unique_fd.h"
 #include "base/remove_tree.h"
+#include "base/unique_fd.h"
+#include "image/whiteout.h"
 
 namespace berth {
 
@@ -42,7 +42,7 @@ Result<std::optional<std::string>> read_file_from_layers(const std::vector<std::
     }
     struct stat st {};
     if (::fstat(file->get(), &st) != 0) return fail_errno(errno, "stat {}", path);
-    if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) return std::nullopt;  // whited out
+    if (is_overlay_whiteout(st)) return std::nullopt;
     if (!S_ISREG(st.st_mode)) return std::nullopt;
     if (st.st_size > (16 << 20)) return fail("{} in the image is larger than 16 MiB", path);
     UniqueFd readable(::open(fd_path(file->get()).c_str(), O_RDONLY | O_CLOEXEC));

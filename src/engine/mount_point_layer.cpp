@@ -3,16 +3,15 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <array>
 #include <string>
 
 #include "base/file_io.h"
 #include "base/remove_tree.h"
 #include "base/unique_fd.h"
+#include "image/whiteout.h"
 
 namespace berth {
 
@@ -20,16 +19,20 @@ namespace {
 
 enum class Found { missing, directory, other };
 
-bool is_whiteout(const struct stat& st) { return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0); }
+Found kind_of(const struct stat& st) {
+  if (is_overlay_whiteout(st)) return Found::missing;
+  return S_ISDIR(st.st_mode) ? Found::directory : Found::other;
+}
 
 bool is_opaque(int layer_fd, const char* directory) {
   char value[2] = {};
   std::string path = fmt::format("/proc/self/fd/{}/{}", layer_fd, directory);
-  return ::lgetxattr(path.c_str(), "trusted.overlay.opaque", value, sizeof value) == 1 && value[0] == 'y';
+  std::string name(kOverlayOpaqueXattr);
+  return ::lgetxattr(path.c_str(), name.c_str(), value, sizeof value) == 1 && value[0] == 'y';
 }
 
-// What the image's merged view holds at `name` in its root. `st` is set to
-// the topmost layer's entry when one is found.
+// What the image's merged view holds at `name` in its root. `found` is set
+// to the topmost layer's entry when there is one.
 Result<Found> look_up_top(const std::vector<UniqueFd>& layers, const char* name, struct stat* found = nullptr) {
   for (const auto& layer : layers) {
     struct stat st {};
@@ -37,9 +40,8 @@ Result<Found> look_up_top(const std::vector<UniqueFd>& layers, const char* name,
       if (errno == ENOENT) continue;
       return fail_errno(errno, "stat /{} in the image", name);
     }
-    if (is_whiteout(st)) return Found::missing;
     if (found) *found = st;
-    return S_ISDIR(st.st_mode) ? Found::directory : Found::other;
+    return kind_of(st);
   }
   return Found::missing;
 }
@@ -58,10 +60,7 @@ Result<Found> look_up_child(const std::vector<UniqueFd>& layers, const char* dir
     if (!S_ISDIR(parent.st_mode)) return Found::missing;  // a whiteout or a file hides all below
     struct stat st {};
     // The parent is a real directory of this layer: the path stays inside it.
-    if (::fstatat(layer.get(), path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-      if (is_whiteout(st)) return Found::missing;
-      return S_ISDIR(st.st_mode) ? Found::directory : Found::other;
-    }
+    if (::fstatat(layer.get(), path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return kind_of(st);
     if (errno != ENOENT) return fail_errno(errno, "stat /{} in the image", path);
     if (is_opaque(layer.get(), directory)) return Found::missing;
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "image/archive_loader.h"
+#include "image/whiteout.h"
 
 namespace berth {
 
@@ -59,7 +60,7 @@ bool filter_xattrs(archive_entry* entry) {
   while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK) {
     std::string_view key(name);
     std::string text(static_cast<const char*>(value), size);
-    if (key == "trusted.overlay.opaque" && text == "y") opaque = true;
+    if (key == kOverlayOpaqueXattr && text == "y") opaque = true;
     // As docker's archiver: file capabilities travel, host labels
     // (security.selinux, …) and overlayfs's own attributes do not.
     if (key == "security.capability") kept.emplace_back(key, std::move(text));

@@ -13,6 +13,8 @@ Whiteout classify_whiteout(std::string_view name) {
   return {};
 }
 
+bool is_overlay_whiteout(const struct stat& st) { return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0); }
+
 Status make_overlay_whiteout(int dir_fd, const std::string& name) {
   // Mode 0 as Docker and containerd make them: overlayfs only looks at the
   // type and the 0/0 device number.

@@ -6,6 +6,8 @@
 // trusted.overlay.opaque="y" on the directory.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <string>
 #include <string_view>
 
@@ -32,6 +34,10 @@ struct Whiteout {
 
 // Classifies one path component (not a path).
 Whiteout classify_whiteout(std::string_view name);
+
+// An overlayfs whiteout on disk: a 0/0 character device (lstat'ed, so not
+// followed).
+bool is_overlay_whiteout(const struct stat& st);
 
 // Creates the overlayfs whiteout for `name` in the directory dir_fd: a 0/0
 // character device. Fails with errno_value EEXIST when the name is taken;

@@ -2,14 +2,16 @@
 // leaves to the runtime, and that a second call reuses the first's layer.
 #include "engine/mount_point_layer.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "base/unique_fd.h"
+#include "image/whiteout.h"
 
 namespace berth {
 namespace {
@@ -31,7 +33,16 @@ class MountPointLayerTest : public ::testing::Test {
     return path;
   }
   static void touch(const fs::path& path) { std::ofstream(path) << "image's"; }
-  static void whiteout(const fs::path& path) { ASSERT_EQ(::mknod(path.c_str(), S_IFCHR | 0, makedev(0, 0)), 0); }
+  static void whiteout(const fs::path& path) {
+    UniqueFd dir(::open(path.parent_path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    auto made = make_overlay_whiteout(dir.get(), path.filename().string());
+    ASSERT_TRUE(made) << made.error().message;
+  }
+  static void make_opaque(const fs::path& path) {
+    UniqueFd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    auto made = make_overlay_opaque(dir.get());
+    ASSERT_TRUE(made) << made.error().message;
+  }
   fs::path target() const { return base_ / "root" / "mountpoints" / "id"; }
 
   fs::path base_;
@@ -86,7 +97,7 @@ TEST_F(MountPointLayerTest, WhiteoutsAndOpaqueDirectoriesHideLowerEntries) {
   whiteout(top / "sys");
   fs::create_directories(top / "etc");
   whiteout(top / "etc" / "hostname");
-  ASSERT_EQ(::setxattr((top / "etc").c_str(), "trusted.overlay.opaque", "y", 1, 0), 0);
+  make_opaque(top / "etc");
   auto made = ensure_mount_point_layer(target(), {top, bottom});
   ASSERT_TRUE(made) << made.error().message;
   EXPECT_TRUE(fs::is_directory(target() / "sys"));                  // whited out above
